@@ -1,0 +1,33 @@
+// Chooses the service that receives a request (spec §2 / seed §6.0).
+#ifndef TAO_SERVER_CORE_ROUTING_ROUTER_H_
+#define TAO_SERVER_CORE_ROUTING_ROUTER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/core/registry/registry.h"
+
+namespace tao::routing {
+
+struct Target {
+  std::string job_id;        // explicit; wins when set
+  std::string network_arch;  // by architecture when job_id is empty
+};
+
+// Rules, in order:
+//  1. job_id set: that entry, or NOT_FOUND (details: every service as
+//     candidates, reason NO_SERVICE).
+//  2. network_arch set: the one entry of that arch; several ->
+//     FAILED_PRECONDITION (reason AMBIGUOUS_TARGET, candidates = matches,
+//     oldest first); none -> NOT_FOUND (reason NO_SERVICE, candidates =
+//     every service).
+//  3. neither: the only entry; several -> FAILED_PRECONDITION
+//     (AMBIGUOUS_TARGET, candidates = all; never silently `latest`);
+//     none -> NOT_FOUND telling the caller to start a service.
+// Candidates carry job_id, network_arch, host_url and started_at.
+absl::StatusOr<registry::ServiceEntry> Route(
+    const registry::RegistryState& state, const Target& target);
+
+}  // namespace tao::routing
+
+#endif  // TAO_SERVER_CORE_ROUTING_ROUTER_H_
