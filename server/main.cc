@@ -1,0 +1,199 @@
+// tao-inferd: the tao.inference.v1 control-plane server.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "platforms/builtin.h"
+#include "platforms/platform_registry.h"
+#include "server/core/backend/backend_client.h"
+#include "server/core/catalog/catalog.h"
+#include "server/core/common/ids.h"
+#include "server/core/common/log.h"
+#include "server/core/registry/file_registry.h"
+#include "server/core/service_manager.h"
+#include "server/service/inference_service_impl.h"
+
+#ifdef TAO_WITH_TEST_PLATFORM
+#include "tests/support/test_platform.h"
+#endif
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "Address to serve gRPC on (host:port; port 0 picks a free one).");
+ABSL_FLAG(std::string, state_file, "/tmp/tao-inf-ms-state.json",
+          "The service registry file (compatible with the original skill's).");
+ABSL_FLAG(std::string, config_dir, TAO_DEFAULT_CONFIG_DIR,
+          "Folder with the architecture catalog (images.yaml, versions.yaml, "
+          "architectures.yaml, <arch>.config.json).");
+ABSL_FLAG(bool, move_corrupt_registry, false,
+          "If the registry file cannot be parsed, move it aside to "
+          "<file>.corrupt-<time> and start with an empty registry (the "
+          "default is to refuse to start).");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "On SIGTERM/SIGINT, how long in-flight calls may run before they "
+          "are cancelled.");
+ABSL_FLAG(int, max_message_mib, 512,
+          "Largest gRPC message accepted or sent, in MiB (media travel inline).");
+#ifdef TAO_WITH_TEST_PLATFORM
+ABSL_FLAG(bool, enable_test_platform, false,
+          "Tests only: offer the \"test\" platform, which runs services as "
+          "local processes of the reference backend.");
+ABSL_FLAG(std::string, test_platform_root, "/tmp/tao-test-platform",
+          "Tests only: working folder of the test platform.");
+ABSL_FLAG(std::string, reference_backend, "",
+          "Tests only: path of the reference_backend executable.");
+#endif
+
+namespace {
+
+using tao::core::LogError;
+using tao::core::LogInfo;
+
+int Fail(const std::string& message) {
+  LogError(message);
+  return 1;
+}
+
+// Opens the registry; a corrupt file stops the server unless the operator
+// asked for it to be moved aside.
+absl::StatusOr<std::unique_ptr<tao::registry::FileRegistry>> OpenRegistry() {
+  tao::registry::FileRegistry::Options options;
+  options.path = absl::GetFlag(FLAGS_state_file);
+  auto registry = tao::registry::FileRegistry::Create(options);
+  if (registry.ok() || !absl::IsDataLoss(registry.status()) ||
+      !absl::GetFlag(FLAGS_move_corrupt_registry)) {
+    return registry;
+  }
+  std::string aside = absl::StrCat(
+      options.path, ".corrupt-",
+      absl::FormatTime("%Y%m%dT%H%M%S", absl::Now(), absl::UTCTimeZone()));
+  if (std::rename(options.path.c_str(), aside.c_str()) != 0) {
+    return absl::InternalError(
+        absl::StrCat("could not move ", options.path, " to ", aside));
+  }
+  tao::core::LogWarning(absl::StrCat("moved the corrupt registry to ", aside,
+                                     "; starting with an empty registry"));
+  return tao::registry::FileRegistry::Create(options);
+}
+
+absl::Status RegisterPlatforms(tao::platforms::PlatformRegistry& platforms) {
+  if (absl::Status s = tao::platforms::RegisterBuiltinPlatforms(platforms);
+      !s.ok()) {
+    return s;
+  }
+#ifdef TAO_WITH_TEST_PLATFORM
+  if (absl::GetFlag(FLAGS_enable_test_platform)) {
+    tao::testing::TestPlatform::Options options;
+    options.reference_backend = absl::GetFlag(FLAGS_reference_backend);
+    options.work_root = absl::GetFlag(FLAGS_test_platform_root);
+    auto platform = tao::testing::TestPlatform::Create(options);
+    if (!platform.ok()) return platform.status();
+    LogInfo("test platform enabled (services run as local reference-backend "
+            "processes; for tests only)");
+    return platforms.Register(*std::move(platform));
+  }
+#endif
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "tao-inferd: gRPC control plane for TAO inference microservices.\n"
+      "Usage: tao-inferd [--listen=HOST:PORT] [--state-file=PATH] "
+      "[--config-dir=DIR]");
+  absl::ParseCommandLine(argc, argv);
+
+  // Handle SIGTERM/SIGINT on one thread of our own: block them before any
+  // other thread exists, so every later thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto registry = OpenRegistry();
+  if (!registry.ok()) {
+    return Fail(absl::StrCat("cannot start: ", registry.status().message()));
+  }
+  tao::catalog::Catalog::Options catalog_options;
+  catalog_options.config_dir = absl::GetFlag(FLAGS_config_dir);
+  auto catalog = tao::catalog::Catalog::Create(catalog_options);
+  if (!catalog.ok()) {
+    return Fail(absl::StrCat("cannot start: ", catalog.status().message()));
+  }
+  tao::platforms::PlatformRegistry platforms;
+  if (absl::Status s = RegisterPlatforms(platforms); !s.ok()) {
+    return Fail(absl::StrCat("cannot start: ", s.message()));
+  }
+
+  tao::core::ServiceManager::Options manager_options;
+  manager_options.registry = registry->get();
+  manager_options.catalog = catalog->get();
+  manager_options.platforms = &platforms;
+  // The backend client redacts with the same secrets as the manager.
+  tao::backend::BackendClient::Options backend_options;
+  backend_options.redactor =
+      tao::core::ServiceManager::SecretRedactor(**catalog, nullptr);
+  tao::backend::BackendClient backend(backend_options);
+  manager_options.backend = &backend;
+  auto manager = tao::core::ServiceManager::Create(manager_options);
+  if (!manager.ok()) return Fail(std::string(manager.status().message()));
+  (*manager)->ReconcileAtStartup();
+
+  tao::service::InferenceServiceImpl service(manager->get());
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
+                           grpc::InsecureServerCredentials(), &port);
+  const int max_bytes = absl::GetFlag(FLAGS_max_message_mib) * 1024 * 1024;
+  builder.SetMaxReceiveMessageSize(max_bytes);
+  builder.SetMaxSendMessageSize(max_bytes);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+  }
+  server->GetHealthCheckService()->SetServingStatus(
+      "tao.inference.v1.InferenceService", true);
+  LogInfo(absl::StrCat("tao-inferd listening on port ", port, " (",
+                       absl::GetFlag(FLAGS_listen), "), registry ",
+                       (*registry)->Describe(), ", platforms: ",
+                       platforms.names().empty()
+                           ? std::string("(none)")
+                           : absl::StrJoin(platforms.names(), ", ")));
+
+  std::thread signal_thread([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    LogInfo(absl::StrCat("received ", strsignal(signal_number),
+                         "; finishing in-flight calls"));
+    server->GetHealthCheckService()->Shutdown();
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::seconds(
+                         absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  });
+  server->Wait();
+  signal_thread.join();
+  LogInfo("tao-inferd stopped");
+  return 0;
+}

@@ -1,0 +1,187 @@
+#include "platforms/common/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace tao::platforms {
+namespace {
+
+absl::Status ErrnoError(absl::string_view what) {
+  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+}
+
+// Builds a NULL-terminated char* array whose strings live in `storage`.
+std::vector<char*> CStrings(std::vector<std::string>& storage) {
+  std::vector<char*> out;
+  for (std::string& s : storage) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Looks `file` up in the PATH entry of `env` (execvpe would use ours).
+std::string ResolveInPath(const std::string& file,
+                          const std::map<std::string, std::string>& env) {
+  if (file.find('/') != std::string::npos) return file;
+  auto it = env.find("PATH");
+  std::string path = it == env.end() ? "/usr/bin:/bin" : it->second;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string candidate =
+        absl::StrCat(path.substr(start, end - start), "/", file);
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return file;
+}
+
+}  // namespace
+
+absl::StatusOr<pid_t> Spawn(const SpawnOptions& options) {
+  if (options.argv.empty()) return absl::InvalidArgumentError("empty argv");
+  std::vector<std::string> argv = options.argv;
+  argv[0] = ResolveInPath(argv[0], options.env);
+  std::vector<std::string> env;
+  for (const auto& [k, v] : options.env) env.push_back(absl::StrCat(k, "=", v));
+  std::vector<char*> argv_c = CStrings(argv);
+  std::vector<char*> env_c = CStrings(env);
+  const std::string out_path =
+      options.output_path.empty() ? "/dev/null" : options.output_path;
+
+  pid_t pid = fork();
+  if (pid < 0) return ErrnoError("fork");
+  if (pid == 0) {
+    // Child: only async-signal-safe calls from here on.
+    setsid();
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    int in = open("/dev/null", O_RDONLY);
+    if (out < 0 || in < 0) _exit(127);
+    dup2(in, STDIN_FILENO);
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+    if (!options.working_dir.empty() &&
+        chdir(options.working_dir.c_str()) != 0) {
+      _exit(127);
+    }
+    execve(argv_c[0], argv_c.data(), env_c.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+ProcessStatus CheckProcess(pid_t pid) {
+  ProcessStatus status;
+  int wstatus = 0;
+  pid_t r = waitpid(pid, &wstatus, WNOHANG);
+  if (r == pid) {
+    status.has_exit_code = true;
+    status.exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
+                                          : 128 + WTERMSIG(wstatus);
+    return status;
+  }
+  if (r == 0) {
+    status.running = true;
+    return status;
+  }
+  // Not our child (ECHILD): all we can tell is whether it exists.
+  status.running = kill(pid, 0) == 0 || errno == EPERM;
+  return status;
+}
+
+absl::Status StopProcessGroup(pid_t pid, absl::Duration grace) {
+  if (kill(-pid, SIGTERM) != 0 && errno == ESRCH) {
+    CheckProcess(pid);  // reap a zombie child, if any
+    return absl::OkStatus();
+  }
+  absl::Time give_up = absl::Now() + grace;
+  while (absl::Now() < give_up) {
+    if (!CheckProcess(pid).running && kill(-pid, 0) != 0) {
+      return absl::OkStatus();
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  kill(-pid, SIGKILL);
+  for (int i = 0; i < 100 && CheckProcess(pid).running; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
+                              absl::Duration timeout,
+                              const std::string& stdin_text) {
+  if (argv.empty()) return absl::InvalidArgumentError("empty argv");
+  int out_pipe[2];
+  int in_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return ErrnoError("pipe");
+  if (pipe2(in_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    return ErrnoError("pipe");
+  }
+  std::vector<std::string> args = argv;
+  std::vector<char*> argv_c = CStrings(args);
+
+  pid_t pid = fork();
+  if (pid < 0) return ErrnoError("fork");
+  if (pid == 0) {
+    setpgid(0, 0);
+    dup2(in_pipe[0], STDIN_FILENO);
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(out_pipe[1], STDERR_FILENO);
+    execvp(argv_c[0], argv_c.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(in_pipe[0]);
+  // Small inputs (scripts, keys) fit the pipe buffer; write then close.
+  if (!stdin_text.empty()) {
+    ssize_t ignored = write(in_pipe[1], stdin_text.data(), stdin_text.size());
+    (void)ignored;
+  }
+  close(in_pipe[1]);
+
+  RunResult result;
+  absl::Time deadline = absl::Now() + timeout;
+  char buf[4096];
+  bool timed_out = false;
+  while (true) {
+    int wait_ms = static_cast<int>(
+        absl::ToInt64Milliseconds(deadline - absl::Now()));
+    if (wait_ms <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd pfd{out_pipe[0], POLLIN, 0};
+    int n = poll(&pfd, 1, wait_ms);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    ssize_t got = read(out_pipe[0], buf, sizeof(buf));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    result.output.append(buf, static_cast<size_t>(got));
+  }
+  close(out_pipe[0]);
+  if (timed_out) kill(-pid, SIGKILL);
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        argv[0], " did not finish within ", absl::FormatDuration(timeout)));
+  }
+  result.exit_code =
+      WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+  return result;
+}
+
+}  // namespace tao::platforms

@@ -1,0 +1,56 @@
+#include "server/core/port_allocator.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace tao::core {
+
+std::string PortScope(const std::string& platform,
+                      const std::string& instance_id) {
+  if (platform == "brev") return absl::StrCat("brev:", instance_id);
+  if (platform == "local-docker" || platform == "slurm" || platform == "test") {
+    return "localhost";
+  }
+  return "";
+}
+
+PortAllocator::PortAllocator(std::function<bool(int)> bindable)
+    : bindable_(std::move(bindable)) {}
+
+absl::StatusOr<int> PortAllocator::Reserve(const std::string& scope,
+                                           int requested,
+                                           const std::set<int>& used) {
+  const bool local = scope == "localhost";
+  absl::MutexLock lock(&mu_);
+  auto taken = [&](int port) {
+    return used.count(port) > 0 || reserved_.count({scope, port}) > 0;
+  };
+  if (requested != 0) {
+    if (requested < 1 || requested > 65535) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("host_port: ", requested, " is not a TCP port (1-65535)"));
+    }
+    if (taken(requested) || (local && !bindable_(requested))) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "host_port: port ", requested,
+          " is already in use; choose another or pass 0 to allocate one"));
+    }
+    reserved_.insert({scope, requested});
+    return requested;
+  }
+  for (int port = kFirstServicePort; port <= kLastServicePort; ++port) {
+    if (taken(port) || (local && !bindable_(port))) continue;
+    reserved_.insert({scope, port});
+    return port;
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "no free host port between ", kFirstServicePort, " and ",
+      kLastServicePort, " in scope ", scope,
+      "; stop a service (tao-infer list / stop) or free a port"));
+}
+
+void PortAllocator::Release(const std::string& scope, int port) {
+  absl::MutexLock lock(&mu_);
+  reserved_.erase({scope, port});
+}
+
+}  // namespace tao::core

@@ -1,0 +1,529 @@
+#include "server/core/service_manager.h"
+
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "platforms/common/ports.h"
+#include "server/core/common/errors.h"
+#include "server/core/common/ids.h"
+#include "server/core/common/log.h"
+#include "server/core/common/service_convert.h"
+#include "server/core/launch_options.h"
+#include "server/core/placement.h"
+
+namespace tao::core {
+namespace {
+
+namespace v1 = ::tao::inference::v1;
+
+std::optional<std::string> ProcessEnv(absl::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceManager>> ServiceManager::Create(
+    Options options) {
+  if (options.registry == nullptr || options.catalog == nullptr ||
+      options.platforms == nullptr || options.backend == nullptr) {
+    return absl::InvalidArgumentError(
+        "ServiceManager needs a registry, a catalog, platforms and a backend "
+        "client");
+  }
+  if (!options.getenv) options.getenv = ProcessEnv;
+  if (!options.port_bindable) {
+    options.port_bindable = [](int port) {
+      return platforms::IsPortBindable(port, "0.0.0.0");
+    };
+  }
+  return std::unique_ptr<ServiceManager>(new ServiceManager(std::move(options)));
+}
+
+Redactor ServiceManager::SecretRedactor(
+    const catalog::Catalog& catalog,
+    const std::function<std::optional<std::string>(absl::string_view)>&
+        getenv) {
+  std::vector<std::string> values;
+  for (const std::string& name : catalog.secret_names()) {
+    auto value = getenv ? getenv(name) : ProcessEnv(name);
+    if (value.has_value() && !value->empty()) values.push_back(*value);
+  }
+  return Redactor(std::move(values));
+}
+
+ServiceManager::ServiceManager(Options options)
+    : options_(std::move(options)),
+      redactor_(SecretRedactor(*options_.catalog, options_.getenv)),
+      ports_(options_.port_bindable) {}
+
+std::optional<std::string> ServiceManager::GetEnv(
+    absl::string_view name) const {
+  return options_.getenv(name);
+}
+
+absl::Status ServiceManager::RefuseSecrets(const v1::StartRequest& request) {
+  // Every free-text field a client controls, by field path.
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"model_path", request.model_path()},
+      {"model_key", request.model_key()},
+      {"image", request.image()},
+      {"request_id", request.request_id()}};
+  for (const auto& [name, value] : request.env()) {
+    fields.push_back({absl::StrCat("env.", name), value});
+  }
+  absl::StatusOr<std::map<std::string, std::string>> options =
+      LaunchOptions(request);
+  if (options.ok()) {
+    for (const auto& [name, value] : *options) fields.push_back({name, value});
+  }
+  for (const std::string& secret : options_.catalog->secret_names()) {
+    std::optional<std::string> value = GetEnv(secret);
+    if (!value.has_value() || value->size() < 4) continue;
+    for (const auto& [field, text] : fields) {
+      if (absl::StrContains(text, *value)) {
+        return InvalidField(
+            field, absl::StrCat("contains the value of the secret ", secret,
+                                "; secrets are never sent in requests: set ",
+                                secret, " in tao-inferd's environment"));
+      }
+    }
+  }
+  for (const auto& [name, value] : request.env()) {
+    const std::string field = absl::StrCat("env.", name);
+    if (options_.catalog->IsSecretName(name)) {
+      return InvalidField(
+          field, absl::StrCat(name, " is a secret; set it in tao-inferd's "
+                                    "environment (export ",
+                              name, "=...) instead of sending it"));
+    }
+    if (options_.catalog->IsForbiddenEnv(name)) {
+      return InvalidField(field, absl::StrCat(name, " must not be set for an "
+                                                    "inference service"));
+    }
+    if (!options_.catalog->IsAllowedExtraEnv(name)) {
+      return InvalidField(field,
+                          absl::StrCat(name, " is not on the allow-list of "
+                                             "container variables"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ServiceManager::ValidateStart(const v1::StartRequest& request,
+                                           platforms::Platform** platform) {
+  // First, so that no later message can echo a secret sent by mistake.
+  if (absl::Status s = RefuseSecrets(request); !s.ok()) return s;
+  if (request.network_arch().empty()) {
+    return InvalidField("network_arch",
+                        absl::StrCat("required; one of ",
+                                     absl::StrJoin(options_.catalog->architectures(),
+                                                   ", ")));
+  }
+  if (absl::StatusOr<const catalog::ArchRules*> rules =
+          options_.catalog->Rules(request.network_arch());
+      !rules.ok()) {
+    return InvalidField("network_arch", rules.status().message());
+  }
+  if (request.platform().empty()) {
+    return InvalidField(
+        "platform", absl::StrCat("required; this server offers ",
+                                 absl::StrJoin(options_.platforms->names(), ", ")));
+  }
+  absl::StatusOr<platforms::Platform*> found =
+      options_.platforms->Find(request.platform());
+  if (!found.ok()) return InvalidField("platform", found.status().message());
+  *platform = *found;
+  if (request.has_num_gpus() && request.num_gpus() < 1) {
+    return InvalidField("num_gpus", "must be at least 1 for inference");
+  }
+  if (request.host_port() < 0 || request.host_port() > 65535) {
+    return InvalidField("host_port", "must be 0 (allocate) or a TCP port");
+  }
+  if (absl::Status s = options_.catalog->ValidateModelPath(
+          request.network_arch(), request.model_path(), request.model_key());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::StatusOr<std::map<std::string, std::string>> o =
+          LaunchOptions(request);
+      !o.ok()) {
+    return o.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::StartResponse> ServiceManager::ReplayStart(
+    const std::string& request_id) {
+  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+  if (!state.ok()) return state.status();
+  for (const auto& [job_id, entry] : state->entries()) {
+    if (entry.request_id == request_id) {
+      v1::StartResponse response;
+      *response.mutable_service() =
+          ToProto(entry, state->latest().value_or(""));
+      response.set_replayed(true);
+      return response;
+    }
+  }
+  return absl::NotFoundError("no earlier Start with this request_id");
+}
+
+absl::StatusOr<v1::StartResponse> ServiceManager::Start(
+    const v1::StartRequest& request, absl::Time deadline,
+    const Progress& progress) {
+  platforms::Platform* platform = nullptr;
+  if (absl::Status s = ValidateStart(request, &platform); !s.ok()) return s;
+
+  // Idempotency: one Start per request_id, ever.
+  if (!request.request_id().empty()) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!starts_in_flight_.insert(request.request_id()).second) {
+        return absl::AbortedError(absl::StrCat(
+            "a Start with request_id ", request.request_id(),
+            " is in progress; retry it to get its result"));
+      }
+    }
+    absl::StatusOr<v1::StartResponse> replay =
+        ReplayStart(request.request_id());
+    if (replay.ok() || !absl::IsNotFound(replay.status())) {
+      absl::MutexLock lock(&mu_);
+      starts_in_flight_.erase(request.request_id());
+      return replay;
+    }
+  }
+  absl::Cleanup forget_request = [&] {
+    if (request.request_id().empty()) return;
+    absl::MutexLock lock(&mu_);
+    starts_in_flight_.erase(request.request_id());
+  };
+
+  const std::string job_id = NewJobId();
+  std::string image = request.image();
+  if (image.empty()) {
+    absl::StatusOr<std::string> resolved =
+        options_.catalog->ResolveImage(request.network_arch());
+    if (!resolved.ok()) return resolved.status();
+    image = *resolved;
+  }
+
+  platforms::LaunchSpec spec;
+  spec.job_id = job_id;
+  spec.network_arch = request.network_arch();
+  spec.image = image;
+  spec.num_gpus = request.has_num_gpus() ? request.num_gpus() : 1;
+  spec.deadline = deadline;
+  spec.options = *LaunchOptions(request);  // validated above
+  catalog::EnvPayload payload = options_.catalog->MakeEnvPayload(
+      request.network_arch(), platform->execution_backend(), job_id);
+  std::map<std::string, std::string> extra_env(request.env().begin(),
+                                               request.env().end());
+  for (const auto& [name, value] : extra_env) payload.push_back({name, value});
+  for (const auto& [name, value] : payload) spec.env[name] = value;
+  for (const std::string& secret : options_.catalog->secret_names()) {
+    if (auto value = GetEnv(secret); value.has_value() && !value->empty()) {
+      spec.secret_env[secret] = *value;
+    }
+  }
+  catalog::CommandInputs inputs{request.network_arch(), job_id,
+                                request.model_path(),   request.model_key(),
+                                payload,                platforms::kDefaultContainerPort};
+  // Build once now so that a bad input fails before anything starts.
+  if (absl::StatusOr<std::string> command =
+          options_.catalog->InnerCommand(inputs);
+      !command.ok()) {
+    return command.status();
+  }
+  const catalog::Catalog* catalog = options_.catalog;
+  spec.inner_command = [catalog, inputs](int container_port) mutable {
+    inputs.container_port = container_port;
+    absl::StatusOr<std::string> command = catalog->InnerCommand(inputs);
+    return command.ok() ? *command : std::string();
+  };
+
+  // Host port: reserved until the registry entry holds it.
+  const std::string scope = platform->NeedsHostPort()
+                                ? PortScope(request.platform(),
+                                            spec.options["instance_id"])
+                                : "";
+  int reserved_port = 0;
+  if (platform->NeedsHostPort()) {
+    absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+    if (!state.ok()) return state.status();
+    std::set<int> used;
+    for (const auto& [id, entry] : state->entries()) {
+      if (entry.host_port.has_value() &&
+          PortScope(entry.platform, entry.instance_id) == scope) {
+        used.insert(*entry.host_port);
+      }
+    }
+    absl::StatusOr<int> port = ports_.Reserve(scope, request.host_port(), used);
+    if (!port.ok()) return port.status();
+    reserved_port = *port;
+    spec.host_port = *port;
+  }
+  absl::Cleanup release_port = [&] {
+    if (reserved_port != 0) ports_.Release(scope, reserved_port);
+  };
+
+  if (absl::Now() >= deadline) {
+    return absl::DeadlineExceededError("the Start deadline passed before launch");
+  }
+  LogInfo(absl::StrCat("start ", job_id, ": launching ", request.network_arch(),
+                       " on ", request.platform(), " with image ", image,
+                       reserved_port ? absl::StrCat(" on port ", reserved_port)
+                                     : ""));
+  absl::StatusOr<platforms::Placement> placement = platform->Launch(
+      spec, [&](const platforms::ProgressEvent& event) {
+        std::string message = redactor_.Redact(event.message);
+        LogInfo(absl::StrCat("start ", job_id, ": ", message));
+        if (progress) progress(message);
+      });
+  if (!placement.ok()) {
+    return absl::Status(placement.status().code(),
+                        redactor_.Redact(placement.status().message()));
+  }
+
+  registry::ServiceEntry entry;
+  entry.job_id = job_id;
+  entry.platform = request.platform();
+  entry.network_arch = request.network_arch();
+  entry.started_at = IsoTimestamp(absl::Now());
+  entry.image = image;
+  entry.model_path = request.model_path();
+  entry.num_gpus = spec.num_gpus;
+  entry.request_id = request.request_id();
+  entry.state = std::string(StateName(v1::SERVICE_STATE_STARTING));
+  StorePlacement(*placement, entry);
+  if (absl::Status s = options_.registry->Mutate(
+          [&](registry::RegistryState& state) {
+            state.Put(entry);
+            return absl::OkStatus();
+          });
+      !s.ok()) {
+    // Nothing may run that the registry does not know about.
+    absl::Status stopped = platform->Terminate(*placement);
+    LogError(absl::StrCat("start ", job_id, ": registry write failed (",
+                          s.message(), "); workload ",
+                          stopped.ok() ? "stopped" : "could NOT be stopped: ",
+                          stopped.ok() ? "" : stopped.message()));
+    return s;
+  }
+  v1::StartResponse response;
+  *response.mutable_service() = ToProto(entry, job_id);
+  return response;
+}
+
+absl::StatusOr<registry::ServiceEntry> ServiceManager::FindEntry(
+    const std::string& job_id) {
+  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+  if (!state.ok()) return state.status();
+  const registry::ServiceEntry* entry = state->Find(job_id);
+  if (entry == nullptr) {
+    v1::ErrorDetails details;
+    details.set_reason(std::string(kReasonNoService));
+    for (const auto& [id, e] : state->entries()) {
+      *details.add_candidates() = ToProto(e, state->latest().value_or(""));
+    }
+    return WithDetails(
+        absl::NotFoundError(absl::StrCat(
+            "no service with job_id ", job_id,
+            " in the registry; `tao-infer list` shows the running ones")),
+        details);
+  }
+  return *entry;
+}
+
+void ServiceManager::RecordState(const std::string& job_id,
+                                 v1::ServiceState state,
+                                 const std::string& reason) {
+  const std::string name(StateName(state));
+  absl::Status s = options_.registry->Mutate([&](registry::RegistryState& st) {
+    const registry::ServiceEntry* current = st.Find(job_id);
+    if (current == nullptr) return absl::OkStatus();  // stopped meanwhile
+    if (current->state == name && current->reason == reason) {
+      return absl::CancelledError("unchanged");  // skip a needless write
+    }
+    registry::ServiceEntry updated = *current;
+    updated.state = name;
+    updated.reason = reason;
+    return st.Update(std::move(updated));
+  });
+  if (!s.ok() && !absl::IsCancelled(s)) {
+    LogWarning(absl::StrCat("could not record state ", name, " of ", job_id,
+                            ": ", s.message()));
+  }
+}
+
+absl::StatusOr<v1::StopResponse> ServiceManager::Stop(
+    const v1::StopRequest& request) {
+  if (request.job_id().empty()) {
+    return InvalidField("job_id",
+                        "required: name the service to stop (`tao-infer list` "
+                        "shows them; the registry's latest is a hint only)");
+  }
+  absl::StatusOr<registry::ServiceEntry> entry = FindEntry(request.job_id());
+  if (!entry.ok()) return entry.status();
+  absl::StatusOr<platforms::Platform*> platform =
+      options_.platforms->Find(entry->platform);
+  if (!platform.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "service ", entry->job_id, " runs on platform ", entry->platform,
+        ", which this server does not offer; stop it there"));
+  }
+  if (absl::Status s = (*platform)->Terminate(PlacementOf(*entry)); !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat("could not stop ", entry->job_id, ": ",
+                                     redactor_.Redact(s.message()),
+                                     " (the registry entry is kept)"));
+  }
+  std::string latest;
+  absl::Status s = options_.registry->Mutate([&](registry::RegistryState& st) {
+    st.Remove(entry->job_id);
+    latest = st.latest().value_or("");
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  v1::StopResponse response;
+  *response.mutable_service() = ToProto(*entry);
+  response.mutable_service()->set_state(v1::SERVICE_STATE_STOPPED);
+  response.set_latest_job_id(latest);
+  return response;
+}
+
+std::string ServiceManager::FailureReason(
+    platforms::Platform& platform, const platforms::Placement& placement,
+    const platforms::RuntimeState& runtime) {
+  std::string reason =
+      runtime.has_exit_code
+          ? absl::StrCat("exited with code ", runtime.exit_code)
+          : (runtime.detail.empty() ? "workload is gone" : runtime.detail);
+  absl::StatusOr<std::string> logs =
+      platform.Logs(placement, options_.failure_log_lines);
+  if (logs.ok() && !logs->empty()) {
+    absl::StrAppend(&reason, "; last output:\n", *logs);
+  }
+  return redactor_.Redact(reason);
+}
+
+v1::Service ServiceManager::Refresh(const registry::ServiceEntry& entry,
+                                    absl::string_view latest) {
+  v1::Service service = ToProto(entry, latest);
+  absl::StatusOr<platforms::Platform*> platform =
+      options_.platforms->Find(entry.platform);
+  if (!platform.ok()) {
+    service.set_state(v1::SERVICE_STATE_UNKNOWN);
+    service.set_reason("platform not offered by this server");
+    return service;
+  }
+  platforms::Placement placement = PlacementOf(entry);
+  absl::StatusOr<platforms::RuntimeState> runtime =
+      (*platform)->Inspect(placement);
+  if (!runtime.ok()) {
+    service.set_state(v1::SERVICE_STATE_UNKNOWN);
+    service.set_reason(redactor_.Redact(runtime.status().message()));
+    return service;
+  }
+  using Phase = platforms::RuntimeState::Phase;
+  switch (runtime->phase) {
+    case Phase::kPending:
+      service.set_state(v1::SERVICE_STATE_PENDING);
+      service.set_reason(redactor_.Redact(runtime->detail));
+      break;
+    case Phase::kRunning:
+      if (service.state() == v1::SERVICE_STATE_UNKNOWN ||
+          service.state() == v1::SERVICE_STATE_PENDING) {
+        service.set_state(v1::SERVICE_STATE_STARTING);
+      }
+      break;
+    case Phase::kExited:
+      service.set_state(v1::SERVICE_STATE_FAILED);
+      service.set_reason(FailureReason(**platform, placement, *runtime));
+      break;
+    case Phase::kMissing:
+      service.set_state(v1::SERVICE_STATE_STOPPED);
+      service.set_reason(runtime->detail.empty() ? "workload is gone"
+                                                 : runtime->detail);
+      break;
+    case Phase::kUnknown:
+      service.set_state(v1::SERVICE_STATE_UNKNOWN);
+      service.set_reason(redactor_.Redact(runtime->detail));
+      break;
+  }
+  return service;
+}
+
+absl::StatusOr<v1::ListResponse> ServiceManager::List(
+    const v1::ListRequest& request) {
+  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+  if (!state.ok()) return state.status();
+  const std::string latest = state->latest().value_or("");
+  v1::ListResponse response;
+  response.set_latest_job_id(latest);
+  std::vector<const registry::ServiceEntry*> entries;
+  for (const auto& [id, entry] : state->entries()) entries.push_back(&entry);
+  // Oldest first, like the candidates of a refusal.
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto* a, const auto* b) {
+                     return a->started_at < b->started_at;
+                   });
+  for (const registry::ServiceEntry* entry : entries) {
+    if (!request.network_arch().empty() &&
+        entry->network_arch != request.network_arch()) {
+      continue;
+    }
+    if (!request.platform().empty() && entry->platform != request.platform()) {
+      continue;
+    }
+    *response.add_services() =
+        request.refresh() ? Refresh(*entry, latest) : ToProto(*entry, latest);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Service> ServiceManager::Get(const v1::GetRequest& request) {
+  if (request.job_id().empty()) return InvalidField("job_id", "required");
+  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+  if (!state.ok()) return state.status();
+  absl::StatusOr<registry::ServiceEntry> entry = FindEntry(request.job_id());
+  if (!entry.ok()) return entry.status();
+  const std::string latest = state->latest().value_or("");
+  return request.refresh() ? Refresh(*entry, latest) : ToProto(*entry, latest);
+}
+
+void ServiceManager::ReconcileAtStartup() {
+  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+  if (!state.ok()) return;
+  for (const auto& [id, entry] : state->entries()) {
+    absl::StatusOr<platforms::Platform*> platform =
+        options_.platforms->Find(entry.platform);
+    if (!platform.ok()) {
+      LogWarning(absl::StrCat("registry entry ", id, " is on platform ",
+                              entry.platform,
+                              ", which this server does not offer"));
+      continue;
+    }
+    platforms::Placement placement = PlacementOf(entry);
+    if (absl::Status s = (*platform)->Reattach(placement); !s.ok()) {
+      LogWarning(absl::StrCat("registry entry ", id, ": could not reattach: ",
+                              redactor_.Redact(s.message())));
+    }
+    v1::Service live = Refresh(entry, "");
+    if (live.state() == v1::SERVICE_STATE_STOPPED ||
+        live.state() == v1::SERVICE_STATE_FAILED) {
+      LogWarning(absl::StrCat(
+          "registry entry ", id, " (", entry.network_arch, " on ",
+          entry.platform, "): ", live.reason(),
+          "; kept in the registry until `tao-infer stop ", id, "`"));
+    }
+  }
+}
+
+}  // namespace tao::core

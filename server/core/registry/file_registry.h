@@ -21,9 +21,13 @@ class FileRegistry : public Registry {
     std::string path = "/tmp/tao-inf-ms-state.json";
   };
 
-  // Checks that the file, if present, parses. Errors: DATA_LOSS naming the
-  // file and the parse error (the file is left untouched), UNAVAILABLE when
-  // the file or its directory cannot be read.
+  // Checks that the file, if present, parses and that "<path>.lock" can be
+  // opened. A missing, empty (0-byte) or whitespace-only file is an empty
+  // registry; anything else that is not a valid registry document is
+  // DATA_LOSS naming the file and the error (the file is left untouched;
+  // Read and Mutate refuse it the same way). UNAVAILABLE when the file, its
+  // directory or the lock file cannot be used, with what to do about it.
+  // Rewrites keep an existing file's mode; a new file gets 0600.
   static absl::StatusOr<std::unique_ptr<FileRegistry>> Create(Options options);
 
   absl::StatusOr<RegistryState> Read() override;

@@ -1,0 +1,46 @@
+// A Platform that forwards every call to another one (LevelDB's EnvWrapper
+// pattern): subclass it and override only what a test wants to change.
+#ifndef TAO_PLATFORMS_FORWARDING_PLATFORM_H_
+#define TAO_PLATFORMS_FORWARDING_PLATFORM_H_
+
+#include "platforms/platform.h"
+
+namespace tao::platforms {
+
+class ForwardingPlatform : public Platform {
+ public:
+  // `target` must outlive this object.
+  explicit ForwardingPlatform(Platform* target) : target_(target) {}
+
+  absl::string_view name() const override { return target_->name(); }
+  absl::string_view execution_backend() const override {
+    return target_->execution_backend();
+  }
+  bool NeedsHostPort() const override { return target_->NeedsHostPort(); }
+  absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
+                                   const ProgressCallback& progress) override {
+    return target_->Launch(spec, progress);
+  }
+  absl::StatusOr<RuntimeState> Inspect(const Placement& placement) override {
+    return target_->Inspect(placement);
+  }
+  absl::Status Terminate(const Placement& placement) override {
+    return target_->Terminate(placement);
+  }
+  absl::StatusOr<std::string> Logs(const Placement& placement,
+                                   int tail_lines) override {
+    return target_->Logs(placement, tail_lines);
+  }
+  absl::Status Reattach(Placement& placement) override {
+    return target_->Reattach(placement);
+  }
+
+  Platform* target() const { return target_; }
+
+ private:
+  Platform* const target_;
+};
+
+}  // namespace tao::platforms
+
+#endif  // TAO_PLATFORMS_FORWARDING_PLATFORM_H_

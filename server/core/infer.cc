@@ -1,0 +1,80 @@
+// ServiceManager::Infer: route, validate, send once, decode.
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/core/common/errors.h"
+#include "server/core/routing/chat_request.h"
+#include "server/core/routing/router.h"
+#include "server/core/service_manager.h"
+
+namespace tao::core {
+namespace {
+
+namespace v1 = ::tao::inference::v1;
+
+// True when the backend certainly did not accept the request, so sending it
+// again cannot run it twice: it answered "not ready" (202/503), or no
+// connection was made.
+bool NotAccepted(const absl::Status& status) {
+  if (!absl::IsUnavailable(status)) return false;
+  std::optional<v1::ErrorDetails> details = GetDetails(status);
+  if (details.has_value()) return details->reason() == kReasonNotReady;
+  return absl::StartsWith(status.message(), "could not connect");
+}
+
+}  // namespace
+
+absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
+    const v1::InferRequest& request, absl::Time deadline,
+    const std::function<bool()>& cancelled) {
+  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+  if (!state.ok()) return state.status();
+  routing::Target target;
+  if (request.target_case() == v1::InferRequest::kJobId) {
+    if (request.job_id().empty()) return InvalidField("job_id", "is empty");
+    target.job_id = request.job_id();
+  } else if (request.target_case() == v1::InferRequest::kNetworkArch) {
+    if (request.network_arch().empty()) {
+      return InvalidField("network_arch", "is empty");
+    }
+    target.network_arch = request.network_arch();
+  }
+  absl::StatusOr<registry::ServiceEntry> entry =
+      routing::Route(*state, target);
+  if (!entry.ok()) return entry.status();
+
+  absl::StatusOr<const catalog::ArchRules*> rules =
+      options_.catalog->Rules(entry->network_arch);
+  if (!rules.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "service ", entry->job_id, " runs ", entry->network_arch,
+        ", which this server's catalog does not describe"));
+  }
+  absl::StatusOr<routing::ChatRequest> chat =
+      routing::BuildChatRequest(request, **rules);
+  if (!chat.ok()) return chat.status();
+
+  while (true) {
+    absl::StatusOr<backend::ChatReply> reply =
+        options_.backend->PostChatCompletion(entry->host_url, chat->json_body,
+                                             deadline, cancelled);
+    if (!reply.ok()) {
+      if (request.wait_for_ready() && NotAccepted(reply.status())) {
+        if (absl::Status s = AwaitReady(*entry, deadline, cancelled); !s.ok()) {
+          return s;
+        }
+        continue;
+      }
+      return reply.status();
+    }
+    absl::StatusOr<v1::InferResponse> response =
+        routing::ParseChatReply(reply->body);
+    if (!response.ok()) return response.status();
+    response->set_job_id(entry->job_id);
+    response->set_network_arch(entry->network_arch);
+    response->set_host_url(entry->host_url);
+    *response->mutable_applied() = chat->applied;
+    return response;
+  }
+}
+
+}  // namespace tao::core

@@ -1,0 +1,19 @@
+// Moves a driver's Placement into a registry entry and back, so that a
+// restarted server can reach what an earlier one started.
+#ifndef TAO_SERVER_CORE_PLACEMENT_H_
+#define TAO_SERVER_CORE_PLACEMENT_H_
+
+#include "platforms/platform.h"
+#include "server/core/registry/registry.h"
+
+namespace tao::core {
+
+// Copies the placement's fields into `entry` (other fields untouched).
+void StorePlacement(const platforms::Placement& placement,
+                    registry::ServiceEntry& entry);
+
+platforms::Placement PlacementOf(const registry::ServiceEntry& entry);
+
+}  // namespace tao::core
+
+#endif  // TAO_SERVER_CORE_PLACEMENT_H_

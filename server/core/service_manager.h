@@ -1,0 +1,140 @@
+// The core of tao-inferd: starts, tracks, waits for, routes to and stops
+// inference services. The gRPC layer is a thin translation over this class.
+//
+// Thread safety: all methods may be called concurrently.
+#ifndef TAO_SERVER_CORE_SERVICE_MANAGER_H_
+#define TAO_SERVER_CORE_SERVICE_MANAGER_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "platforms/platform_registry.h"
+#include "server/core/backend/backend_client.h"
+#include "server/core/catalog/catalog.h"
+#include "server/core/common/redactor.h"
+#include "server/core/port_allocator.h"
+#include "server/core/registry/registry.h"
+#include "tao/inference/v1/inference_service.pb.h"
+
+namespace tao::core {
+
+class ServiceManager {
+ public:
+  struct Options {
+    // Not owned; must outlive the manager.
+    registry::Registry* registry = nullptr;
+    catalog::Catalog* catalog = nullptr;
+    platforms::PlatformRegistry* platforms = nullptr;
+    backend::BackendClient* backend = nullptr;
+    // The server's environment (secrets are read from it). Null: ::getenv.
+    std::function<std::optional<std::string>(absl::string_view)> getenv;
+    // Port probe for this host's scope. Null: platforms::IsPortBindable on
+    // 0.0.0.0.
+    std::function<bool(int)> port_bindable;
+    // WaitReady's timeout when the request sets none (the skill's 600 s).
+    absl::Duration default_wait_timeout = absl::Seconds(600);
+    // Readiness polling backoff: first interval, growth, cap.
+    absl::Duration poll_initial = absl::Milliseconds(100);
+    double poll_growth = 1.5;
+    absl::Duration poll_max = absl::Seconds(5);
+    // Log lines kept from a failed workload's output.
+    int failure_log_lines = 20;
+  };
+
+  // Errors: INVALID_ARGUMENT when a required dependency is missing.
+  static absl::StatusOr<std::unique_ptr<ServiceManager>> Create(
+      Options options);
+
+  using Progress = std::function<void(const std::string& message)>;
+
+  absl::StatusOr<tao::inference::v1::StartResponse> Start(
+      const tao::inference::v1::StartRequest& request, absl::Time deadline,
+      const Progress& progress);
+
+  absl::StatusOr<tao::inference::v1::StopResponse> Stop(
+      const tao::inference::v1::StopRequest& request);
+
+  absl::StatusOr<tao::inference::v1::ListResponse> List(
+      const tao::inference::v1::ListRequest& request);
+
+  absl::StatusOr<tao::inference::v1::Service> Get(
+      const tao::inference::v1::GetRequest& request);
+
+  // Calls `emit` for every change of state or phase; stops when the service
+  // is READY or FAILED (returns OK after emitting that event), at the
+  // deadline (DEADLINE_EXCEEDED), when `cancelled()` (CANCELLED) or when
+  // `emit` returns false (CANCELLED: the client went away).
+  absl::Status WaitReady(
+      const tao::inference::v1::WaitReadyRequest& request, absl::Time deadline,
+      const std::function<bool()>& cancelled,
+      const std::function<bool(const tao::inference::v1::WaitReadyEvent&)>&
+          emit);
+
+  absl::StatusOr<tao::inference::v1::InferResponse> Infer(
+      const tao::inference::v1::InferRequest& request, absl::Time deadline,
+      const std::function<bool()>& cancelled);
+
+  // Checks every registry entry against its platform (re-opening what a
+  // restart lost) and logs entries whose workload is gone. Never removes
+  // entries: an operator decides.
+  void ReconcileAtStartup();
+
+  // The redactor for every secret set in the server's environment.
+  const Redactor& redactor() const { return redactor_; }
+
+  // A redactor for the values of the catalog's secret names in `getenv`
+  // (null: the process environment).
+  static Redactor SecretRedactor(
+      const catalog::Catalog& catalog,
+      const std::function<std::optional<std::string>(absl::string_view)>&
+          getenv);
+
+ private:
+  explicit ServiceManager(Options options);
+
+  // Start's parts.
+  absl::Status ValidateStart(const tao::inference::v1::StartRequest& request,
+                             platforms::Platform** platform);
+  absl::Status RefuseSecrets(const tao::inference::v1::StartRequest& request);
+  absl::StatusOr<tao::inference::v1::StartResponse> ReplayStart(
+      const std::string& request_id);
+
+  // The registry entry of `job_id`; NOT_FOUND names it.
+  absl::StatusOr<registry::ServiceEntry> FindEntry(const std::string& job_id);
+  // Records an observed state (and reason) for `job_id`; logs failures only.
+  void RecordState(const std::string& job_id,
+                   tao::inference::v1::ServiceState state,
+                   const std::string& reason);
+  // The live state of an entry according to its platform.
+  tao::inference::v1::Service Refresh(const registry::ServiceEntry& entry,
+                                      absl::string_view latest);
+  // Why a workload that stopped running failed: exit code and log tail.
+  std::string FailureReason(platforms::Platform& platform,
+                            const platforms::Placement& placement,
+                            const platforms::RuntimeState& runtime);
+  // Polls readiness until ready or `deadline`; used by Infer with
+  // wait_for_ready. Errors as WaitReady's failure cases.
+  absl::Status AwaitReady(const registry::ServiceEntry& entry,
+                          absl::Time deadline,
+                          const std::function<bool()>& cancelled);
+
+  std::optional<std::string> GetEnv(absl::string_view name) const;
+
+  const Options options_;
+  const Redactor redactor_;
+  PortAllocator ports_;
+  absl::Mutex mu_;
+  std::set<std::string> starts_in_flight_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace tao::core
+
+#endif  // TAO_SERVER_CORE_SERVICE_MANAGER_H_

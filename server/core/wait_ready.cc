@@ -1,0 +1,174 @@
+// ServiceManager::WaitReady and AwaitReady: readiness polling with backoff.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "server/core/common/errors.h"
+#include "server/core/common/service_convert.h"
+#include "server/core/placement.h"
+#include "server/core/service_manager.h"
+
+namespace tao::core {
+namespace {
+
+namespace v1 = ::tao::inference::v1;
+using backend::Readiness;
+
+// Sleeps until `until`, waking early when `cancelled()`.
+void SleepUnlessCancelled(absl::Time until,
+                          const std::function<bool()>& cancelled) {
+  while (absl::Now() < until && !(cancelled && cancelled())) {
+    absl::SleepFor(std::min(until - absl::Now(), absl::Milliseconds(50)));
+  }
+}
+
+struct Observation {
+  v1::ServiceState state = v1::SERVICE_STATE_UNSPECIFIED;
+  v1::Phase phase = v1::PHASE_UNSPECIFIED;
+  std::string reason;
+  std::string message;
+
+  bool SameAs(const Observation& other) const {
+    return state == other.state && phase == other.phase &&
+           reason == other.reason;
+  }
+  bool Final() const {
+    return state == v1::SERVICE_STATE_READY ||
+           state == v1::SERVICE_STATE_FAILED;
+  }
+};
+
+Observation FromReadiness(const Readiness& readiness) {
+  switch (readiness.kind) {
+    case Readiness::Kind::kReady:
+      return {v1::SERVICE_STATE_READY, v1::PHASE_READY, "ready",
+              readiness.message};
+    case Readiness::Kind::kInitializing:
+      return {v1::SERVICE_STATE_STARTING, v1::PHASE_STARTING, readiness.type,
+              readiness.message};
+    case Readiness::Kind::kLoading:
+      return {v1::SERVICE_STATE_LOADING, v1::PHASE_LOADING, readiness.type,
+              readiness.message};
+    case Readiness::Kind::kFailed:
+      return {v1::SERVICE_STATE_FAILED, v1::PHASE_FAILED, readiness.type,
+              absl::StrCat("Service initialization failed: ", readiness.type,
+                           readiness.message.empty() ? "" : ": ",
+                           readiness.message)};
+    case Readiness::Kind::kUnreachable:
+      break;
+  }
+  return {v1::SERVICE_STATE_STARTING, v1::PHASE_STARTING, "not_listening",
+          "the service is not answering yet"};
+}
+
+}  // namespace
+
+absl::Status ServiceManager::WaitReady(
+    const v1::WaitReadyRequest& request, absl::Time deadline,
+    const std::function<bool()>& cancelled,
+    const std::function<bool(const v1::WaitReadyEvent&)>& emit) {
+  if (request.job_id().empty()) return InvalidField("job_id", "required");
+  absl::StatusOr<registry::ServiceEntry> entry = FindEntry(request.job_id());
+  if (!entry.ok()) return entry.status();
+  absl::StatusOr<platforms::Platform*> platform =
+      options_.platforms->Find(entry->platform);
+  if (!platform.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "service ", entry->job_id, " runs on platform ", entry->platform,
+        ", which this server does not offer"));
+  }
+  absl::Duration timeout = options_.default_wait_timeout;
+  if (request.has_timeout()) {
+    timeout = absl::Seconds(request.timeout().seconds()) +
+              absl::Nanoseconds(request.timeout().nanos());
+    if (timeout <= absl::ZeroDuration()) {
+      return InvalidField("timeout", "must be positive");
+    }
+  }
+  const absl::Time start = absl::Now();
+  deadline = std::min(deadline, start + timeout);
+  const platforms::Placement placement = PlacementOf(*entry);
+
+  Observation last;
+  absl::Duration interval = options_.poll_initial;
+  while (true) {
+    if (cancelled && cancelled()) {
+      return absl::CancelledError("WaitReady was cancelled");
+    }
+    Observation now =
+        FromReadiness(options_.backend->CheckReadiness(entry->host_url));
+    if (now.reason == "not_listening") {
+      // Not answering: ask the platform whether the workload still runs.
+      absl::StatusOr<platforms::RuntimeState> runtime =
+          (*platform)->Inspect(placement);
+      using Phase = platforms::RuntimeState::Phase;
+      if (runtime.ok() && (runtime->phase == Phase::kExited ||
+                           runtime->phase == Phase::kMissing)) {
+        now = {v1::SERVICE_STATE_FAILED, v1::PHASE_FAILED,
+               runtime->phase == Phase::kExited ? "workload_exited"
+                                                : "workload_missing",
+               FailureReason(**platform, placement, *runtime)};
+      } else if (runtime.ok() && runtime->phase == Phase::kPending) {
+        now = {v1::SERVICE_STATE_PENDING, v1::PHASE_STARTING, "pending",
+               redactor_.Redact(runtime->detail)};
+      }
+    }
+    if (!now.SameAs(last)) {
+      interval = options_.poll_initial;  // look closely after a change
+      RecordState(entry->job_id, now.state,
+                  now.Final() || now.state == v1::SERVICE_STATE_PENDING
+                      ? now.message
+                      : now.reason);
+      v1::WaitReadyEvent event;
+      event.set_job_id(entry->job_id);
+      event.set_state(now.state);
+      event.set_phase(now.phase);
+      event.set_reason(now.reason);
+      event.set_message(now.message);
+      absl::Duration elapsed = absl::Now() - start;
+      event.mutable_elapsed()->set_seconds(
+          absl::IDivDuration(elapsed, absl::Seconds(1), &elapsed));
+      event.mutable_elapsed()->set_nanos(
+          static_cast<int32_t>(absl::ToInt64Nanoseconds(elapsed)));
+      if (!emit(event)) {
+        return absl::CancelledError("the WaitReady client went away");
+      }
+      last = now;
+    }
+    if (now.Final()) return absl::OkStatus();
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "Service did not become ready within ",
+          absl::ToInt64Seconds(absl::Now() - start), "s (last state ",
+          StateName(last.state), ", ", last.reason,
+          "); `tao-infer wait ", entry->job_id, "` keeps waiting"));
+    }
+    SleepUnlessCancelled(std::min(deadline, absl::Now() + interval), cancelled);
+    interval = std::min(interval * options_.poll_growth, options_.poll_max);
+  }
+}
+
+absl::Status ServiceManager::AwaitReady(const registry::ServiceEntry& entry,
+                                        absl::Time deadline,
+                                        const std::function<bool()>& cancelled) {
+  v1::WaitReadyRequest request;
+  request.set_job_id(entry.job_id);
+  v1::WaitReadyEvent last;
+  absl::Status s = WaitReady(request, deadline, cancelled,
+                             [&](const v1::WaitReadyEvent& event) {
+                               last = event;
+                               return true;
+                             });
+  if (!s.ok()) return s;
+  if (last.state() == v1::SERVICE_STATE_FAILED) {
+    v1::ErrorDetails details;
+    details.set_reason(std::string(kReasonModelLoadFailed));
+    details.set_backend_error_type(last.reason());
+    return WithDetails(
+        absl::FailedPreconditionError(absl::StrCat(
+            "service ", entry.job_id, " failed: ", last.message())),
+        details);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace tao::core
