@@ -12,12 +12,16 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
+#include <algorithm>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "platforms/builtin.h"
 #include "platforms/platform_registry.h"
@@ -47,6 +51,8 @@ ABSL_FLAG(bool, move_corrupt_registry, false,
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may run before they "
           "are cancelled.");
+ABSL_FLAG(std::string, service_ports, "8080-8199",
+          "Host ports handed to services (FIRST-LAST), lowest free first.");
 ABSL_FLAG(int, max_message_mib, 512,
           "Largest gRPC message accepted or sent, in MiB (media travel inline).");
 #ifdef TAO_WITH_TEST_PLATFORM
@@ -111,6 +117,29 @@ absl::Status RegisterPlatforms(tao::platforms::PlatformRegistry& platforms) {
   return absl::OkStatus();
 }
 
+bool ParsePortRange(absl::string_view text, int& first, int& last) {
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(text, absl::MaxSplits('-', 1));
+  return absl::SimpleAtoi(parts.first, &first) &&
+         absl::SimpleAtoi(parts.second, &last);
+}
+
+// Accepts --state-file as well as absl's --state_file: rewrites dashes in
+// flag names (not in values) to underscores.
+std::vector<char*> NormalizeFlagNames(int argc, char** argv,
+                                      std::vector<std::string>& storage) {
+  storage.assign(argv, argv + argc);
+  for (std::string& arg : storage) {
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    const size_t name_end = std::min(arg.find('='), arg.size());
+    std::replace(arg.begin() + 2, arg.begin() + name_end, '-', '_');
+  }
+  std::vector<char*> result;
+  for (std::string& arg : storage) result.push_back(arg.data());
+  return result;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,7 +147,9 @@ int main(int argc, char** argv) {
       "tao-inferd: gRPC control plane for TAO inference microservices.\n"
       "Usage: tao-inferd [--listen=HOST:PORT] [--state-file=PATH] "
       "[--config-dir=DIR]");
-  absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> arg_storage;
+  std::vector<char*> args = NormalizeFlagNames(argc, argv, arg_storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
   // Handle SIGTERM/SIGINT on one thread of our own: block them before any
   // other thread exists, so every later thread inherits the mask.
@@ -145,6 +176,13 @@ int main(int argc, char** argv) {
   }
 
   tao::core::ServiceManager::Options manager_options;
+  if (!ParsePortRange(absl::GetFlag(FLAGS_service_ports),
+                      manager_options.first_service_port,
+                      manager_options.last_service_port)) {
+    return Fail(absl::StrCat("--service-ports: '",
+                             absl::GetFlag(FLAGS_service_ports),
+                             "' is not FIRST-LAST, e.g. 8080-8199"));
+  }
   manager_options.registry = registry->get();
   manager_options.catalog = catalog->get();
   manager_options.platforms = &platforms;

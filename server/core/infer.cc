@@ -21,11 +21,49 @@ bool NotAccepted(const absl::Status& status) {
   return absl::StartsWith(status.message(), "could not connect");
 }
 
+// Backends answering "not ready" although their readiness route says ready
+// would otherwise keep a caller without deadline waiting forever.
+constexpr int kMaxNotAcceptedRetries = 5;
+
+// Request bodies never carry secrets (spec §8): text and URLs holding a
+// secret's value are refused before anything is sent.
+absl::Status RefuseSecretValues(const v1::InferRequest& request,
+                                const Redactor& redactor) {
+  for (int m = 0; m < request.messages_size(); ++m) {
+    const v1::ChatMessage& message = request.messages(m);
+    for (int p = 0; p < message.parts_size(); ++p) {
+      const v1::ContentPart& part = message.parts(p);
+      std::string text;
+      std::string field = absl::StrCat("messages[", m, "].parts[", p, "]");
+      if (part.has_image() && part.image().has_url()) {
+        text = part.image().url();
+        absl::StrAppend(&field, ".image.url");
+      } else if (part.has_video() && part.video().has_url()) {
+        text = part.video().url();
+        absl::StrAppend(&field, ".video.url");
+      } else if (part.kind_case() == v1::ContentPart::kText) {
+        text = part.text();
+        absl::StrAppend(&field, ".text");
+      }
+      if (!text.empty() && redactor.Redact(text) != text) {
+        return InvalidField(field,
+                            "contains the value of a secret set in "
+                            "tao-inferd's environment; secrets are never "
+                            "sent to a model");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
     const v1::InferRequest& request, absl::Time deadline,
     const std::function<bool()>& cancelled) {
+  if (absl::Status s = RefuseSecretValues(request, redactor_); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
   if (!state.ok()) return state.status();
   routing::Target target;
@@ -53,12 +91,13 @@ absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
       routing::BuildChatRequest(request, **rules);
   if (!chat.ok()) return chat.status();
 
-  while (true) {
+  for (int attempt = 0;; ++attempt) {
     absl::StatusOr<backend::ChatReply> reply =
         options_.backend->PostChatCompletion(entry->host_url, chat->json_body,
                                              deadline, cancelled);
     if (!reply.ok()) {
-      if (request.wait_for_ready() && NotAccepted(reply.status())) {
+      if (request.wait_for_ready() && NotAccepted(reply.status()) &&
+          attempt < kMaxNotAcceptedRetries) {
         if (absl::Status s = AwaitReady(*entry, deadline, cancelled); !s.ok()) {
           return s;
         }

@@ -13,8 +13,9 @@ std::string PortScope(const std::string& platform,
   return "";
 }
 
-PortAllocator::PortAllocator(std::function<bool(int)> bindable)
-    : bindable_(std::move(bindable)) {}
+PortAllocator::PortAllocator(std::function<bool(int)> bindable, int first,
+                             int last)
+    : bindable_(std::move(bindable)), first_(first), last_(last) {}
 
 absl::StatusOr<int> PortAllocator::Reserve(const std::string& scope,
                                            int requested,
@@ -37,14 +38,13 @@ absl::StatusOr<int> PortAllocator::Reserve(const std::string& scope,
     reserved_.insert({scope, requested});
     return requested;
   }
-  for (int port = kFirstServicePort; port <= kLastServicePort; ++port) {
+  for (int port = first_; port <= last_; ++port) {
     if (taken(port) || (local && !bindable_(port))) continue;
     reserved_.insert({scope, port});
     return port;
   }
   return absl::ResourceExhaustedError(absl::StrCat(
-      "no free host port between ", kFirstServicePort, " and ",
-      kLastServicePort, " in scope ", scope,
+      "no free host port between ", first_, " and ", last_, " in scope ", scope,
       "; stop a service (tao-infer list / stop) or free a port"));
 }
 

@@ -28,7 +28,10 @@ std::string PortScope(const std::string& platform,
 class PortAllocator {
  public:
   // `bindable(port)` tells whether a port is free on this host; tests inject.
-  explicit PortAllocator(std::function<bool(int)> bindable);
+  // The pool is [first, last] (spec §3: 8080-8199).
+  explicit PortAllocator(std::function<bool(int)> bindable,
+                         int first = kFirstServicePort,
+                         int last = kLastServicePort);
 
   // Reserves `requested` (when non-zero) or the lowest free port. `used`
   // holds the ports of registry entries in the same scope.
@@ -40,6 +43,8 @@ class PortAllocator {
 
  private:
   const std::function<bool(int)> bindable_;
+  const int first_;
+  const int last_;
   absl::Mutex mu_;
   std::set<std::pair<std::string, int>> reserved_ ABSL_GUARDED_BY(mu_);
 };

@@ -37,6 +37,12 @@ absl::StatusOr<std::unique_ptr<ServiceManager>> ServiceManager::Create(
         "ServiceManager needs a registry, a catalog, platforms and a backend "
         "client");
   }
+  if (options.first_service_port < 1 || options.last_service_port > 65535 ||
+      options.first_service_port > options.last_service_port) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "service port range ", options.first_service_port, "-",
+        options.last_service_port, " is not a range of TCP ports"));
+  }
   if (!options.getenv) options.getenv = ProcessEnv;
   if (!options.port_bindable) {
     options.port_bindable = [](int port) {
@@ -61,7 +67,8 @@ Redactor ServiceManager::SecretRedactor(
 ServiceManager::ServiceManager(Options options)
     : options_(std::move(options)),
       redactor_(SecretRedactor(*options_.catalog, options_.getenv)),
-      ports_(options_.port_bindable) {}
+      ports_(options_.port_bindable, options_.first_service_port,
+             options_.last_service_port) {}
 
 std::optional<std::string> ServiceManager::GetEnv(
     absl::string_view name) const {

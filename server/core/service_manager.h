@@ -39,6 +39,10 @@ class ServiceManager {
     // Port probe for this host's scope. Null: platforms::IsPortBindable on
     // 0.0.0.0.
     std::function<bool(int)> port_bindable;
+    // The host port pool (spec §3); tests running several servers side by
+    // side give each its own range.
+    int first_service_port = kFirstServicePort;
+    int last_service_port = kLastServicePort;
     // WaitReady's timeout when the request sets none (the skill's 600 s).
     absl::Duration default_wait_timeout = absl::Seconds(600);
     // Readiness polling backoff: first interval, growth, cap.

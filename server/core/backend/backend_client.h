@@ -3,6 +3,7 @@
 #ifndef TAO_SERVER_CORE_BACKEND_BACKEND_CLIENT_H_
 #define TAO_SERVER_CORE_BACKEND_BACKEND_CLIENT_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,12 +19,12 @@ namespace tao::backend {
 // {"error":{"type":T,"message":M}} and {"status":"not_ready","reason":R}.
 struct Readiness {
   enum class Kind {
-    kReady,        // HTTP 200
-    kInitializing, // server_initializing (HTTP server up, init running)
-    kLoading,      // model_loading / model_not_ready / model_not_loaded
-    kFailed,       // initialization_error, model_load_error,
-                   // initialization_failed, model_load_failed: give up
-    kUnreachable,  // connection refused, timeout, DNS: keep polling
+    kReady,         // HTTP 200
+    kInitializing,  // server_initializing (HTTP server up, init running)
+    kLoading,       // model_loading / model_not_ready / model_not_loaded
+    kFailed,        // initialization_error, model_load_error,
+                    // initialization_failed, model_load_failed: give up
+    kUnreachable,   // connection refused, timeout, DNS: keep polling
   };
   Kind kind = Kind::kUnreachable;
   // The backend's type or reason ("model_loading"), or a curl cause.
@@ -73,6 +74,13 @@ class BackendClient {
   absl::StatusOr<ChatReply> PostChatCompletion(
       const std::string& host_url, const std::string& json_body,
       absl::Time deadline, const std::function<bool()>& cancelled);
+
+  // Counters since construction, for tests and diagnostics.
+  struct Stats {
+    int64_t requests = 0;         // HTTP exchanges attempted
+    int64_t new_connections = 0;  // TCP connections opened (not reused)
+  };
+  Stats stats() const;
 
  private:
   struct Impl;

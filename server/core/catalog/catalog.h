@@ -10,12 +10,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace tao::catalog {
 
@@ -34,7 +34,9 @@ struct SamplingField {
   // Default applied when the caller leaves the field unset; nullopt: the
   // field is sent only when the caller sets it (negative_prompt).
   std::optional<std::string> default_value;  // textual ("1024", "0.7")
-  std::string description;  // shown by the CLI prompt
+  std::string description;                   // shown by the CLI prompt
+  // True when `min` itself is refused (top_p must be > 0).
+  bool min_exclusive = false;
 };
 
 // Request rules for one architecture (request.yaml network_arch_constraints).
@@ -59,10 +61,12 @@ struct CommandInputs {
   std::string network_arch;
   std::string job_id;
   std::string model_path;
-  std::string model_key;  // cosmos-predict2.5 with hf_model:// only
+  std::string model_key;   // cosmos-predict2.5 with hf_model:// only
   EnvPayload env_payload;  // cosmos-rl: encoded into --docker_env_vars
   int container_port = 8080;
 };
+
+struct CatalogData;  // what Create loaded; defined in catalog_data.h
 
 class Catalog {
  public:
@@ -86,7 +90,8 @@ class Catalog {
 
   // Spec §4: config json -> mapping -> IMAGE_<KEY> -> versions manifest.
   // Errors: FAILED_PRECONDITION naming the unresolvable key.
-  absl::StatusOr<std::string> ResolveImage(absl::string_view network_arch) const;
+  absl::StatusOr<std::string> ResolveImage(
+      absl::string_view network_arch) const;
 
   // Checks model_path (and model_key) for the architecture. Errors:
   // INVALID_ARGUMENT naming the field (model_path or model_key).
@@ -110,6 +115,15 @@ class Catalog {
   bool IsAllowedExtraEnv(absl::string_view name) const;
   bool IsSecretName(absl::string_view name) const;
   bool IsForbiddenEnv(absl::string_view name) const;
+
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+ private:
+  explicit Catalog(std::unique_ptr<const CatalogData> data);
+
+  std::unique_ptr<const CatalogData> data_;
 };
 
 // Python's shlex.quote.
