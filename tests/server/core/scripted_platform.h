@@ -1,0 +1,114 @@
+// An in-memory Platform for ServiceManager tests: records what it was asked
+// to launch and reports whatever runtime state the test scripts.
+#ifndef TAO_TESTS_SERVER_CORE_SCRIPTED_PLATFORM_H_
+#define TAO_TESTS_SERVER_CORE_SCRIPTED_PLATFORM_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "platforms/platform.h"
+
+namespace tao::core {
+
+class ScriptedPlatform : public platforms::Platform {
+ public:
+  absl::string_view name() const override { return "scripted"; }
+  absl::string_view execution_backend() const override { return "slurm"; }
+  bool NeedsHostPort() const override { return true; }
+
+  absl::StatusOr<platforms::Placement> Launch(
+      const platforms::LaunchSpec& spec,
+      const platforms::ProgressCallback& progress) override {
+    if (progress) {
+      progress({platforms::ProgressEvent::Phase::kStarting, "scheduling"});
+    }
+    absl::MutexLock lock(&mu_);
+    launched_.push_back(spec);
+    launched_commands_.push_back(spec.inner_command(spec.host_port));
+    platforms::Placement placement;
+    placement.job_id = spec.job_id;
+    placement.host_port = spec.host_port;
+    // Nothing listens on port 1: readiness probes see "unreachable" and
+    // the manager asks Inspect, which the test scripts.
+    placement.host_url = "http://127.0.0.1:1";
+    placement.platform_job_id = absl::StrCat("batch-", launched_.size());
+    placement.attributes["launch_number"] = absl::StrCat(launched_.size());
+    return placement;
+  }
+
+  absl::StatusOr<platforms::RuntimeState> Inspect(
+      const platforms::Placement&) override {
+    absl::MutexLock lock(&mu_);
+    ++inspections_;
+    if (!inspect_status_.ok()) return inspect_status_;
+    return runtime_;
+  }
+
+  absl::Status Terminate(const platforms::Placement& placement) override {
+    absl::MutexLock lock(&mu_);
+    terminated_.push_back(placement.job_id);
+    return terminate_status_;
+  }
+
+  absl::StatusOr<std::string> Logs(const platforms::Placement&,
+                                   int tail_lines) override {
+    absl::MutexLock lock(&mu_);
+    last_tail_lines_ = tail_lines;
+    return logs_;
+  }
+
+  // Scripting.
+  void SetRuntime(platforms::RuntimeState runtime) {
+    absl::MutexLock lock(&mu_);
+    runtime_ = runtime;
+  }
+  void SetInspectStatus(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    inspect_status_ = status;
+  }
+  void SetTerminateStatus(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    terminate_status_ = status;
+  }
+  void SetLogs(std::string logs) {
+    absl::MutexLock lock(&mu_);
+    logs_ = std::move(logs);
+  }
+
+  // Observations.
+  std::vector<platforms::LaunchSpec> launched() {
+    absl::MutexLock lock(&mu_);
+    return launched_;
+  }
+  std::vector<std::string> launched_commands() {
+    absl::MutexLock lock(&mu_);
+    return launched_commands_;
+  }
+  std::vector<std::string> terminated() {
+    absl::MutexLock lock(&mu_);
+    return terminated_;
+  }
+  int inspections() {
+    absl::MutexLock lock(&mu_);
+    return inspections_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<platforms::LaunchSpec> launched_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> launched_commands_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> terminated_ ABSL_GUARDED_BY(mu_);
+  platforms::RuntimeState runtime_ ABSL_GUARDED_BY(mu_) = {
+      platforms::RuntimeState::Phase::kRunning, 0, false, ""};
+  absl::Status inspect_status_ ABSL_GUARDED_BY(mu_);
+  absl::Status terminate_status_ ABSL_GUARDED_BY(mu_);
+  std::string logs_ ABSL_GUARDED_BY(mu_);
+  int inspections_ ABSL_GUARDED_BY(mu_) = 0;
+  int last_tail_lines_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace tao::core
+
+#endif  // TAO_TESTS_SERVER_CORE_SCRIPTED_PLATFORM_H_

@@ -1,0 +1,347 @@
+// ServiceManager against a scripted platform, the real catalog (config/) and
+// a real registry file: what Start hands the platform, what it records, and
+// how Stop, List and WaitReady react to the platform's answers.
+#include "server/core/service_manager.h"
+
+#include <cstdlib>
+#include <map>
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/core/common/errors.h"
+#include "platforms/fault_injecting_platform.h"
+#include "server/core/registry/file_registry.h"
+#include "tests/server/core/registry/temp_dir.h"
+#include "tests/server/core/scripted_platform.h"
+
+namespace tao::core {
+namespace {
+
+namespace v1 = ::tao::inference::v1;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using platforms::RuntimeState;
+
+constexpr char kToken[] = "hf_secret_value_123";
+
+// A registry whose next writes can be made to fail.
+class FlakyRegistry : public registry::Registry {
+ public:
+  explicit FlakyRegistry(std::unique_ptr<registry::Registry> target)
+      : target_(std::move(target)) {}
+  absl::StatusOr<registry::RegistryState> Read() override {
+    return target_->Read();
+  }
+  absl::Status Mutate(const std::function<absl::Status(
+                          registry::RegistryState&)>& mutate) override {
+    if (fail_writes_ > 0) {
+      --fail_writes_;
+      return absl::UnavailableError("disk full");
+    }
+    return target_->Mutate(mutate);
+  }
+  std::string Describe() const override { return target_->Describe(); }
+  int fail_writes_ = 0;
+
+ private:
+  std::unique_ptr<registry::Registry> target_;
+};
+
+class ServiceManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    catalog::Catalog::Options catalog_options;
+    catalog_options.config_dir =
+        std::string(std::getenv("TAO_SOURCE_DIR")) + "/config";
+    catalog_options.getenv = [](absl::string_view) {
+      return std::optional<std::string>();
+    };
+    auto loaded = catalog::Catalog::Create(catalog_options);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    catalog_ = *std::move(loaded);
+
+    registry::FileRegistry::Options registry_options;
+    registry_options.path = dir_.File("state.json");
+    auto file = registry::FileRegistry::Create(registry_options);
+    ASSERT_TRUE(file.ok()) << file.status();
+    registry_ = std::make_unique<FlakyRegistry>(*std::move(file));
+
+    auto platform = std::make_unique<ScriptedPlatform>();
+    platform_ = platform.get();
+    ASSERT_TRUE(platforms_.Register(std::move(platform)).ok());
+
+    backend::BackendClient::Options backend_options;
+    backend_options.connect_timeout = absl::Seconds(1);
+    backend_ = std::make_unique<backend::BackendClient>(backend_options);
+
+    ServiceManager::Options options;
+    options.registry = registry_.get();
+    options.catalog = catalog_.get();
+    options.platforms = &platforms_;
+    options.backend = backend_.get();
+    options.getenv = [this](absl::string_view name) {
+      auto it = env_.find(std::string(name));
+      return it == env_.end() ? std::optional<std::string>() : it->second;
+    };
+    options.port_bindable = [](int) { return true; };
+    options.poll_initial = absl::Milliseconds(1);
+    options.poll_max = absl::Milliseconds(5);
+    auto manager = ServiceManager::Create(options);
+    ASSERT_TRUE(manager.ok()) << manager.status();
+    manager_ = *std::move(manager);
+  }
+
+  v1::StartRequest Request() {
+    v1::StartRequest request;
+    request.set_platform("scripted");
+    request.set_network_arch("cosmos-rl");
+    request.set_model_path("hf_model://nvidia/Cosmos-Reason1-7B");
+    return request;
+  }
+
+  absl::StatusOr<v1::StartResponse> Start(const v1::StartRequest& request) {
+    return manager_->Start(request, absl::InfiniteFuture(), nullptr);
+  }
+
+  // Runs WaitReady to its end; the events and the final status.
+  std::pair<std::vector<v1::WaitReadyEvent>, absl::Status> Wait(
+      const std::string& job_id, absl::Duration timeout) {
+    v1::WaitReadyRequest request;
+    request.set_job_id(job_id);
+    request.mutable_timeout()->set_nanos(
+        static_cast<int32_t>(absl::ToInt64Nanoseconds(timeout) % 1000000000));
+    request.mutable_timeout()->set_seconds(absl::ToInt64Seconds(timeout));
+    std::vector<v1::WaitReadyEvent> events;
+    absl::Status status = manager_->WaitReady(
+        request, absl::InfiniteFuture(), [] { return false; },
+        [&](const v1::WaitReadyEvent& event) {
+          events.push_back(event);
+          return true;
+        });
+    return {events, status};
+  }
+
+  registry::testing::TempDir dir_;
+  std::map<std::string, std::string> env_ = {{"HF_TOKEN", kToken}};
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<FlakyRegistry> registry_;
+  platforms::PlatformRegistry platforms_;
+  ScriptedPlatform* platform_ = nullptr;
+  std::unique_ptr<backend::BackendClient> backend_;
+  std::unique_ptr<ServiceManager> manager_;
+};
+
+TEST_F(ServiceManagerTest, StartHandsThePlatformWhatTheSpecSays) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok()) << started.status();
+  const std::string job_id = started->service().job_id();
+  ASSERT_EQ(platform_->launched().size(), 1u);
+  const platforms::LaunchSpec spec = platform_->launched()[0];
+  EXPECT_EQ(spec.job_id, job_id);
+  EXPECT_EQ(spec.num_gpus, 1);
+  EXPECT_EQ(spec.host_port, 8080);
+  EXPECT_EQ(spec.image, "nvcr.io/nvidia/tao/tao-toolkit:7.0.0-cosmos-rl");
+  // Env payload of spec §5.1 with this platform's backend value.
+  EXPECT_EQ(spec.env.at("TAO_EXECUTION_BACKEND"), "slurm");
+  EXPECT_EQ(spec.env.at("TAO_API_JOB_ID"), job_id);
+  EXPECT_EQ(spec.env.at("CLOUD_BASED"), "False");
+  // The secret only as secret env, never in the command.
+  EXPECT_EQ(spec.secret_env.at("HF_TOKEN"), kToken);
+  EXPECT_EQ(spec.env.count("HF_TOKEN"), 0u);
+  const std::string command = platform_->launched_commands()[0];
+  EXPECT_THAT(command, Not(HasSubstr(kToken)));
+  EXPECT_EQ(command,
+            "umask 0 && cosmos-rl-inference-microservice --job '{\"job_id\":\"" +
+                job_id +
+                "\",\"specs\":{\"model_path\":\"hf_model://nvidia/"
+                "Cosmos-Reason1-7B\"},\"neural_network_name\":\"cosmos-rl\"}' "
+                "--docker_env_vars '{\"TAO_EXECUTION_BACKEND\":\"slurm\","
+                "\"TAO_API_JOB_ID\":\"" +
+                job_id + "\",\"CLOUD_BASED\":\"False\"}'");
+
+  // Recorded with the placement's ids, as latest.
+  auto state = registry_->Read();
+  ASSERT_TRUE(state.ok());
+  const registry::ServiceEntry* entry = state->Find(job_id);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->platform_job_id, "batch-1");
+  EXPECT_EQ(entry->host_port, 8080);
+  EXPECT_EQ(entry->platform_data.at("launch_number"), "1");
+  EXPECT_EQ(state->latest(), job_id);
+  EXPECT_TRUE(started->service().latest());
+}
+
+TEST_F(ServiceManagerTest, PortsAreLowestFreeAndReusedAfterStop) {
+  auto a = Start(Request());
+  auto b = Start(Request());
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->service().host_port(), 8080);
+  EXPECT_EQ(b->service().host_port(), 8081);
+  v1::StopRequest stop;
+  stop.set_job_id(a->service().job_id());
+  ASSERT_TRUE(manager_->Stop(stop).ok());
+  auto c = Start(Request());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->service().host_port(), 8080);
+}
+
+TEST_F(ServiceManagerTest, FailedRegistryWriteStopsTheWorkload) {
+  // Nothing may run that the registry does not know about.
+  registry_->fail_writes_ = 1;
+  auto started = Start(Request());
+  EXPECT_TRUE(absl::IsUnavailable(started.status())) << started.status();
+  ASSERT_EQ(platform_->launched().size(), 1u);
+  EXPECT_THAT(platform_->terminated(),
+              ElementsAre(platform_->launched()[0].job_id));
+  auto state = registry_->Read();
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->entries().empty());
+  // The port went back to the pool.
+  auto again = Start(Request());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->service().host_port(), 8080);
+}
+
+TEST_F(ServiceManagerTest, LaunchErrorsAreRedacted) {
+  // A manager of its own whose platform fails Launch with a message that
+  // quotes the token.
+  platforms::PlatformRegistry platforms;
+  ServiceManager::Options options;
+  options.registry = registry_.get();
+  options.catalog = catalog_.get();
+  auto wrapped = std::make_unique<platforms::FaultInjectingPlatform>(
+      std::make_unique<ScriptedPlatform>());
+  wrapped->FailNext(platforms::FaultInjectingPlatform::Method::kLaunch,
+                    absl::UnavailableError(
+                        absl::StrCat("cluster down; token was ", kToken)));
+  ASSERT_TRUE(platforms.Register(std::move(wrapped)).ok());
+  options.platforms = &platforms;
+  options.backend = backend_.get();
+  options.getenv = [](absl::string_view name) {
+    return name == "HF_TOKEN" ? std::optional<std::string>(kToken)
+                              : std::optional<std::string>();
+  };
+  options.port_bindable = [](int) { return true; };
+  auto manager = ServiceManager::Create(options);
+  ASSERT_TRUE(manager.ok());
+  auto started =
+      (*manager)->Start(Request(), absl::InfiniteFuture(), nullptr);
+  EXPECT_TRUE(absl::IsUnavailable(started.status()));
+  EXPECT_THAT(started.status().message(), Not(HasSubstr(kToken)));
+  EXPECT_THAT(started.status().message(), HasSubstr("cluster down"));
+}
+
+TEST_F(ServiceManagerTest, StopKeepsTheEntryWhenThePlatformCannotStop) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  platform_->SetTerminateStatus(absl::UnavailableError("scheduler down"));
+  v1::StopRequest stop;
+  stop.set_job_id(started->service().job_id());
+  auto stopped = manager_->Stop(stop);
+  EXPECT_TRUE(absl::IsUnavailable(stopped.status())) << stopped.status();
+  auto state = registry_->Read();
+  ASSERT_TRUE(state.ok());
+  EXPECT_NE(state->Find(started->service().job_id()), nullptr);
+
+  platform_->SetTerminateStatus(absl::OkStatus());
+  stopped = manager_->Stop(stop);
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_EQ(stopped->latest_job_id(), "");
+}
+
+TEST_F(ServiceManagerTest, StopWithoutJobIdIsRefused) {
+  auto stopped = manager_->Stop(v1::StopRequest());
+  EXPECT_TRUE(absl::IsInvalidArgument(stopped.status())) << stopped.status();
+  EXPECT_THAT(stopped.status().message(), HasSubstr("job_id"));
+}
+
+struct RefreshCase {
+  std::string name;
+  RuntimeState runtime;
+  absl::Status inspect_status;
+  v1::ServiceState expected;
+  std::string reason_part;
+};
+
+TEST_F(ServiceManagerTest, ListRefreshMapsPlatformStates) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  platform_->SetLogs(absl::StrCat("loading\nTraceback: token ", kToken,
+                                  " rejected\n"));
+  const std::vector<RefreshCase> cases = {
+      {"pending", {RuntimeState::Phase::kPending, 0, false, "Priority"},
+       absl::OkStatus(), v1::SERVICE_STATE_PENDING, "Priority"},
+      {"exited", {RuntimeState::Phase::kExited, 3, true, ""},
+       absl::OkStatus(), v1::SERVICE_STATE_FAILED, "exit code 3"},
+      {"missing", {RuntimeState::Phase::kMissing, 0, false, ""},
+       absl::OkStatus(), v1::SERVICE_STATE_STOPPED, "gone"},
+      {"unreachable", {}, absl::UnavailableError("no route to cluster"),
+       v1::SERVICE_STATE_UNKNOWN, "no route"},
+  };
+  for (const RefreshCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    platform_->SetRuntime(c.runtime);
+    platform_->SetInspectStatus(c.inspect_status);
+    v1::ListRequest list;
+    list.set_refresh(true);
+    auto listed = manager_->List(list);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    ASSERT_EQ(listed->services_size(), 1);
+    EXPECT_EQ(listed->services(0).state(), c.expected);
+    EXPECT_THAT(listed->services(0).reason(), HasSubstr(c.reason_part));
+    EXPECT_THAT(listed->services(0).reason(), Not(HasSubstr(kToken)));
+  }
+}
+
+TEST_F(ServiceManagerTest, WaitReadyFailsWhenTheWorkloadExits) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  platform_->SetRuntime({RuntimeState::Phase::kExited, 137, true, "OOMKilled"});
+  platform_->SetLogs(absl::StrCat("CUDA out of memory; HF_TOKEN=", kToken));
+  auto [events, status] = Wait(started->service().job_id(), absl::Seconds(30));
+  EXPECT_TRUE(status.ok()) << status;
+  ASSERT_FALSE(events.empty());
+  const v1::WaitReadyEvent& last = events.back();
+  EXPECT_EQ(last.state(), v1::SERVICE_STATE_FAILED);
+  EXPECT_EQ(last.phase(), v1::PHASE_FAILED);
+  const std::string text = last.reason() + " " + last.message();
+  EXPECT_THAT(text, HasSubstr("137"));
+  EXPECT_THAT(text, HasSubstr("CUDA out of memory"));
+  EXPECT_THAT(text, Not(HasSubstr(kToken)));
+  // The state is recorded for List.
+  auto state = registry_->Read();
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->Find(started->service().job_id())->state, "FAILED");
+}
+
+TEST_F(ServiceManagerTest, WaitReadyTimesOutWhileNobodyAnswers) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  auto [events, status] =
+      Wait(started->service().job_id(), absl::Milliseconds(300));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(status)) << status;
+  EXPECT_GT(platform_->inspections(), 0);
+}
+
+TEST_F(ServiceManagerTest, WaitReadyStopsWhenTheClientGoesAway) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  v1::WaitReadyRequest request;
+  request.set_job_id(started->service().job_id());
+  absl::Status status = manager_->WaitReady(
+      request, absl::InfiniteFuture(), [] { return false; },
+      [](const v1::WaitReadyEvent&) { return false; });
+  EXPECT_TRUE(absl::IsCancelled(status)) << status;
+}
+
+TEST_F(ServiceManagerTest, WaitReadyForUnknownJobIsNotFound) {
+  auto [events, status] = Wait("nope", absl::Seconds(1));
+  EXPECT_TRUE(absl::IsNotFound(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("nope"));
+}
+
+}  // namespace
+}  // namespace tao::core
