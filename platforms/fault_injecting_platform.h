@@ -66,7 +66,8 @@ class FaultInjectingPlatform : public ForwardingPlatform {
     auto it = faults_.find(method);
     if (it != faults_.end() && it->second.remaining > 0) {
       --it->second.remaining;
-      return it->second.status;
+      // An OK "fault" lets the call through, so it counts below.
+      if (!it->second.status.ok()) return it->second.status;
     }
     ++calls_[method];
     return absl::OkStatus();

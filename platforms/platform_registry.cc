@@ -6,6 +6,9 @@
 namespace tao::platforms {
 
 absl::Status PlatformRegistry::Register(std::unique_ptr<Platform> platform) {
+  if (platform == nullptr) {
+    return absl::InvalidArgumentError("cannot register a null platform driver");
+  }
   std::string name(platform->name());
   auto [it, inserted] = platforms_.emplace(name, std::move(platform));
   if (!inserted) {

@@ -17,7 +17,8 @@ namespace tao::platforms {
 // Filled once at start-up, then read concurrently (no locking needed after).
 class PlatformRegistry {
  public:
-  // ALREADY_EXISTS when a driver of the same name is registered.
+  // ALREADY_EXISTS when a driver of the same name is registered;
+  // INVALID_ARGUMENT for a null driver.
   absl::Status Register(std::unique_ptr<Platform> platform);
 
   // NOT_FOUND listing the platforms this server offers.

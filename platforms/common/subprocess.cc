@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +45,33 @@ std::string ResolveInPath(const std::string& file,
   return file;
 }
 
+// Writes `data` to a pipe whose reader may be gone. A child that exits
+// without reading its input must not kill the server with SIGPIPE: the
+// signal is blocked for this thread and a pending one is discarded.
+void WriteWithoutSigpipe(int fd, const std::string& data) {
+  if (data.empty()) return;
+  sigset_t pipe_set;
+  sigset_t old_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  sigset_t pending;
+  if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1 &&
+      sigismember(&old_set, SIGPIPE) == 0) {
+    const timespec no_wait{0, 0};
+    while (sigtimedwait(&pipe_set, nullptr, &no_wait) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+}
+
 }  // namespace
 
 absl::StatusOr<pid_t> Spawn(const SpawnOptions& options) {
@@ -57,8 +85,17 @@ absl::StatusOr<pid_t> Spawn(const SpawnOptions& options) {
   const std::string out_path =
       options.output_path.empty() ? "/dev/null" : options.output_path;
 
+  // Closed by the child's exec (or exit): once the parent reads EOF, the
+  // child's session exists, so StopProcessGroup right after Spawn reaches it.
+  int started[2];
+  if (pipe2(started, O_CLOEXEC) != 0) return ErrnoError("pipe");
   pid_t pid = fork();
-  if (pid < 0) return ErrnoError("fork");
+  if (pid < 0) {
+    absl::Status error = ErrnoError("fork");
+    close(started[0]);
+    close(started[1]);
+    return error;
+  }
   if (pid == 0) {
     // Child: only async-signal-safe calls from here on.
     setsid();
@@ -75,6 +112,11 @@ absl::StatusOr<pid_t> Spawn(const SpawnOptions& options) {
     execve(argv_c[0], argv_c.data(), env_c.data());
     _exit(127);
   }
+  close(started[1]);
+  char ignored;
+  while (read(started[0], &ignored, 1) < 0 && errno == EINTR) {
+  }
+  close(started[0]);
   return pid;
 }
 
@@ -84,8 +126,8 @@ ProcessStatus CheckProcess(pid_t pid) {
   pid_t r = waitpid(pid, &wstatus, WNOHANG);
   if (r == pid) {
     status.has_exit_code = true;
-    status.exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
-                                          : 128 + WTERMSIG(wstatus);
+    status.exit_code =
+        WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
     return status;
   }
   if (r == 0) {
@@ -132,7 +174,11 @@ absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
   std::vector<char*> argv_c = CStrings(args);
 
   pid_t pid = fork();
-  if (pid < 0) return ErrnoError("fork");
+  if (pid < 0) {
+    absl::Status error = ErrnoError("fork");
+    for (int fd : {out_pipe[0], out_pipe[1], in_pipe[0], in_pipe[1]}) close(fd);
+    return error;
+  }
   if (pid == 0) {
     setpgid(0, 0);
     dup2(in_pipe[0], STDIN_FILENO);
@@ -141,13 +187,13 @@ absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
     execvp(argv_c[0], argv_c.data());
     _exit(127);
   }
+  // Also in the parent, so that the group exists before a timeout kills it
+  // (whichever of the two runs first wins; the other call is harmless).
+  setpgid(pid, pid);
   close(out_pipe[1]);
   close(in_pipe[0]);
   // Small inputs (scripts, keys) fit the pipe buffer; write then close.
-  if (!stdin_text.empty()) {
-    ssize_t ignored = write(in_pipe[1], stdin_text.data(), stdin_text.size());
-    (void)ignored;
-  }
+  WriteWithoutSigpipe(in_pipe[1], stdin_text);
   close(in_pipe[1]);
 
   RunResult result;
@@ -155,8 +201,8 @@ absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
   char buf[4096];
   bool timed_out = false;
   while (true) {
-    int wait_ms = static_cast<int>(
-        absl::ToInt64Milliseconds(deadline - absl::Now()));
+    int wait_ms =
+        static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
     if (wait_ms <= 0) {
       timed_out = true;
       break;

@@ -47,9 +47,11 @@ struct RunResult {
   std::string output;  // stdout and stderr interleaved
 };
 
-// Runs a command to completion, capturing its output. `env` empty: inherit
-// the server's environment. Errors: DEADLINE_EXCEEDED (the child is killed),
-// INTERNAL.
+// Runs a command to completion, capturing its output, with the server's
+// environment; argv[0] is looked up in the server's PATH. `stdin_text` is
+// written whole before any output is read, so keep it small (it must fit
+// the pipe buffer). Errors: DEADLINE_EXCEEDED (the child and its process
+// group are killed), INTERNAL.
 absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
                               absl::Duration timeout,
                               const std::string& stdin_text = "");
