@@ -68,6 +68,8 @@ struct CommandInputs {
 
 struct CatalogData;  // what Create loaded; defined in catalog_data.h
 
+// Immutable after Create: every method is const and safe to call from any
+// thread (IMAGE_<KEY> is read through Options.getenv on each ResolveImage).
 class Catalog {
  public:
   struct Options {
@@ -88,8 +90,11 @@ class Catalog {
   // INVALID_ARGUMENT naming network_arch and listing the supported ones.
   absl::StatusOr<const ArchRules*> Rules(absl::string_view network_arch) const;
 
-  // Spec §4: config json -> mapping -> IMAGE_<KEY> -> versions manifest.
-  // Errors: FAILED_PRECONDITION naming the unresolvable key.
+  // Spec §4: <arch>.config.json api_params.image (an image reference there
+  // is returned as is) -> IMAGE_<KEY> from getenv when non-empty ->
+  // images.yaml mapping -> versions.yaml. Errors: FAILED_PRECONDITION naming
+  // the unresolvable key, the file and the IMAGE_<KEY> variable to set;
+  // INVALID_ARGUMENT for an unknown network_arch.
   absl::StatusOr<std::string> ResolveImage(
       absl::string_view network_arch) const;
 
@@ -99,7 +104,10 @@ class Catalog {
                                  absl::string_view model_path,
                                  absl::string_view model_key) const;
 
-  // The byte-exact inner command (spec §5.2, §5.3).
+  // The byte-exact inner command (spec §5.2, §5.3). Validates model_path
+  // and model_key first; refuses a secret's name in env_payload (the
+  // container prints --docker_env_vars). cosmos-rl adds --port only when
+  // container_port is not 8080, cosmos-predict2.5 always passes it.
   absl::StatusOr<std::string> InnerCommand(const CommandInputs& inputs) const;
 
   // Spec §5.1: the env payload for an architecture on a platform whose

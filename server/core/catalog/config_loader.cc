@@ -36,6 +36,13 @@ bool IsEnvName(absl::string_view name) {
   });
 }
 
+bool IsArchName(absl::string_view name) {
+  return !name.empty() && name[0] != '-' && name[0] != '.' &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
+         });
+}
+
 // Dotted versions.yaml key: two or more [A-Za-z0-9_-]+ segments.
 bool IsManifestKey(absl::string_view value) {
   std::vector<absl::string_view> parts = absl::StrSplit(value, '.');
@@ -430,6 +437,12 @@ absl::Status LoadArchitectures(const std::string& config_dir,
   }
   for (const auto& item : *archs) {
     const std::string name = item.first.Scalar();
+    // The name becomes a file name and, for cosmos-rl-job, part of an
+    // unquoted executable name in the inner command.
+    if (!IsArchName(name)) {
+      return yaml->Fail(item.first, JoinPath("architectures", name),
+                        "names are letters, digits, '.', '_' and '-'");
+    }
     absl::StatusOr<ArchData> arch = ParseArch(*yaml, name, item.second, *data);
     if (!arch.ok()) return arch.status();
     if (absl::Status s = LoadArchConfigJson(config_dir, name, &*arch);
