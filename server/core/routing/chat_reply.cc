@@ -135,8 +135,8 @@ absl::StatusOr<v1::InferResponse> ParseChatReply(absl::string_view body) {
 
   auto choices = reply.find("choices");
   if (choices == reply.end() || !choices->is_array()) {
-    return Malformed(absl::StrCat("choices is missing or not an array: ",
-                                  Excerpt(body)));
+    return Malformed(
+        absl::StrCat("choices is missing or not an array: ", Excerpt(body)));
   }
   if (choices->empty()) return Malformed("choices is empty");
   bool elided = false;

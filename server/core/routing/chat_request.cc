@@ -86,10 +86,10 @@ absl::StatusOr<std::vector<UserItem>> CheckUserMessage(
         // The containers keep only the last text item as the prompt.
         if (text_part >= 0) {
           return core::InvalidField(
-              path, absl::StrCat("a second text part (the first is parts[",
-                                 text_part,
-                                 "]); the container keeps only one, so join "
-                                 "the texts into one part"));
+              path,
+              absl::StrCat("a second text part (the first is parts[", text_part,
+                           "]); the container keeps only one, so join "
+                           "the texts into one part"));
         }
         text_part = j;
         item.text = part.text();
@@ -98,16 +98,16 @@ absl::StatusOr<std::vector<UserItem>> CheckUserMessage(
       case v1::ContentPart::kVideo: {
         const bool image = part.kind_case() == v1::ContentPart::kImage;
         item.kind = image ? MediaKind::kImage : MediaKind::kVideo;
-        absl::StatusOr<CheckedMedia> media = CheckMedia(
-            image ? part.image() : part.video(), *item.kind, rules,
-            absl::StrCat(path, image ? ".image" : ".video"));
+        absl::StatusOr<CheckedMedia> media =
+            CheckMedia(image ? part.image() : part.video(), *item.kind, rules,
+                       absl::StrCat(path, image ? ".image" : ".video"));
         if (!media.ok()) return media.status();
         item.media = *std::move(media);
         break;
       }
       default:
-        return core::InvalidField(path,
-                                  "the part is empty; set text, image or video");
+        return core::InvalidField(
+            path, "the part is empty; set text, image or video");
     }
     items.push_back(std::move(item));
   }
@@ -171,12 +171,14 @@ absl::StatusOr<std::vector<CheckedMessage>> CheckMessages(
   }
   if (user_index < 0) {
     return core::InvalidField(
-        "messages", "no user message; add one with a text, image or video part");
+        "messages",
+        "no user message; add one with a text, image or video part");
   }
   if (rules.media_required) {
     bool has_media = false;
     for (const CheckedMessage& message : checked) {
-      for (const UserItem& item : message.items) has_media |= item.kind.has_value();
+      for (const UserItem& item : message.items)
+        has_media |= item.kind.has_value();
     }
     if (!has_media) {
       return core::InvalidField(

@@ -5,9 +5,9 @@
 #define TAO_SERVER_CORE_ROUTING_CHAT_REQUEST_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/core/catalog/catalog.h"
 #include "tao/inference/v1/inference_service.pb.h"
 
@@ -26,6 +26,17 @@ struct ChatRequest {
 // fields. Bytes become data:<mime>;base64,... URIs.
 // Errors: INVALID_ARGUMENT via core::InvalidField naming the field path
 // ("messages[0].parts[1].image.url", "sampling.temperature").
+//
+// Because the containers silently drop what they do not read (spec §8),
+// content they would drop is refused instead: at most one system message
+// (text parts only, joined with "\n" into a string), exactly one user
+// message (ROLE_UNSPECIFIED counts as user) with at most one text part,
+// no unknown roles, no empty parts. Message order is kept. http(s) URLs
+// whose path has no extension are accepted (only their server knows the
+// type). The body omits "model" (the containers ignore it) and lists the
+// sampling fields in a fixed order: max_tokens, temperature, top_p,
+// guidance, num_steps, seed, negative_prompt. Media bytes are copied once
+// into the body, as base64.
 absl::StatusOr<ChatRequest> BuildChatRequest(
     const tao::inference::v1::InferRequest& request,
     const catalog::ArchRules& rules);

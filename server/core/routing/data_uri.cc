@@ -21,7 +21,8 @@ constexpr absl::string_view kScheme = "data:";
 constexpr size_t kMaxQuotedHeader = 64;
 
 std::string QuoteHeader(absl::string_view header) {
-  if (header.size() <= kMaxQuotedHeader) return absl::StrCat("\"", header, "\"");
+  if (header.size() <= kMaxQuotedHeader)
+    return absl::StrCat("\"", header, "\"");
   return absl::StrCat("\"", header.substr(0, kMaxQuotedHeader), "...\"");
 }
 
@@ -52,7 +53,8 @@ absl::StatusOr<DataUriHeader> ParseDataUriHeader(absl::string_view uri) {
   parsed.header = header;
   parsed.payload = rest.substr(comma + 1);
   std::vector<absl::string_view> params = absl::StrSplit(header, ';');
-  parsed.mime_type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(params[0]));
+  parsed.mime_type =
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(params[0]));
   if (params.size() > 1 &&
       absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(params.back()),
                              "base64")) {
@@ -77,9 +79,9 @@ absl::StatusOr<DataUri> ParseDataUri(absl::string_view uri) {
   }
   DataUri decoded;
   if (!absl::Base64Unescape(header->payload, &decoded.bytes)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "data: URI payload (", header->payload.size(),
-        " characters) is not valid base64"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("data: URI payload (", header->payload.size(),
+                     " characters) is not valid base64"));
   }
   decoded.mime_type = std::move(header->mime_type);
   return decoded;

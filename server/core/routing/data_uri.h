@@ -15,8 +15,8 @@ std::string BuildDataUri(absl::string_view mime_type, absl::string_view bytes);
 
 // The parts of a data: URI before decoding. Views point into the URI.
 struct DataUriHeader {
-  std::string mime_type;     // lower case; empty when the URI names none
-  bool is_base64 = false;    // the header ends with ";base64"
+  std::string mime_type;      // lower case; empty when the URI names none
+  bool is_base64 = false;     // the header ends with ";base64"
   absl::string_view header;   // between "data:" and the first comma
   absl::string_view payload;  // everything after the first comma
 };

@@ -31,8 +31,8 @@ constexpr size_t kMaxQuoted = 80;
 
 std::string Quote(absl::string_view text) {
   if (text.size() <= kMaxQuoted) return absl::StrCat("\"", text, "\"");
-  return absl::StrCat("\"", text.substr(0, kMaxQuoted), "...\" (",
-                      text.size(), " characters)");
+  return absl::StrCat("\"", text.substr(0, kMaxQuoted), "...\" (", text.size(),
+                      " characters)");
 }
 
 absl::string_view KindName(MediaKind kind) {
@@ -101,10 +101,10 @@ absl::Status CheckExtension(absl::string_view extension, MediaKind kind,
                             const catalog::ArchRules& rules,
                             absl::string_view field, absl::string_view what) {
   if (Contains(Extensions(rules, kind), extension)) return absl::OkStatus();
-  std::string description = absl::StrCat(
-      what, " has extension \"", extension, "\", which ", rules.network_arch,
-      " does not accept for ", KindName(kind), "s; accepted: ",
-      Listed(Extensions(rules, kind)));
+  std::string description =
+      absl::StrCat(what, " has extension \"", extension, "\", which ",
+                   rules.network_arch, " does not accept for ", KindName(kind),
+                   "s; accepted: ", Listed(Extensions(rules, kind)));
   const MediaKind other =
       kind == MediaKind::kImage ? MediaKind::kVideo : MediaKind::kImage;
   if (Contains(Extensions(rules, other), extension)) {
@@ -147,8 +147,8 @@ absl::Status CheckDataUrl(absl::string_view url, MediaKind kind,
   if (!MimeAccepted(header->mime_type, kind, rules)) {
     return core::InvalidField(
         field, absl::StrCat("data: URI type ", Quote(header->mime_type),
-                            " is not accepted by ", rules.network_arch,
-                            " for ", KindName(kind),
+                            " is not accepted by ", rules.network_arch, " for ",
+                            KindName(kind),
                             "s; accepted: ", AcceptedMimeTypes(kind, rules)));
   }
   return absl::OkStatus();
@@ -173,7 +173,8 @@ absl::Status CheckUrl(absl::string_view url, MediaKind kind,
                       const catalog::ArchRules& rules,
                       absl::string_view field) {
   if (url.empty()) {
-    return core::InvalidField(field, absl::StrCat("is empty; ", kAcceptedSources));
+    return core::InvalidField(field,
+                              absl::StrCat("is empty; ", kAcceptedSources));
   }
   const std::string scheme = Scheme(url);
   if (scheme == "data") return CheckDataUrl(url, kind, rules, field);
@@ -188,8 +189,9 @@ absl::Status CheckUrl(absl::string_view url, MediaKind kind,
                        "credentials; use an http(s) URL (e.g. a presigned "
                        "one) or send the bytes");
   } else if (scheme == "file") {
-    why = "file:// URLs are not supported: the service cannot read the "
-          "caller's files; send the bytes";
+    why =
+        "file:// URLs are not supported: the service cannot read the "
+        "caller's files; send the bytes";
   } else if (scheme.empty()) {
     why = absl::StrCat(Quote(url),
                        " is not a URL (a local path?); send the file's bytes");
@@ -206,8 +208,8 @@ absl::StatusOr<std::string> BytesMimeType(const v1::Media& media,
                                           absl::string_view field) {
   const std::string mime_field = absl::StrCat(field, ".mime_type");
   if (!media.mime_type().empty()) {
-    std::string mime = absl::AsciiStrToLower(
-        absl::StripAsciiWhitespace(media.mime_type()));
+    std::string mime =
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(media.mime_type()));
     if (MimeAccepted(mime, kind, rules)) return mime;
     return core::InvalidField(
         mime_field,

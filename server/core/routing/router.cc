@@ -21,9 +21,10 @@ constexpr absl::string_view kStartHint = "start one with `tao-infer start`";
 
 // Oldest first, so that a prompt lists services in the order they started;
 // job_id breaks ties to keep the order stable.
-std::vector<const ServiceEntry*> OldestFirst(
-    const RegistryState& state,
-    bool (*keep)(const ServiceEntry&, const Target&), const Target& target) {
+std::vector<const ServiceEntry*> OldestFirst(const RegistryState& state,
+                                             bool (*keep)(const ServiceEntry&,
+                                                          const Target&),
+                                             const Target& target) {
   std::vector<const ServiceEntry*> entries;
   for (const auto& [job_id, entry] : state.entries()) {
     if (keep(entry, target)) entries.push_back(&entry);
@@ -105,18 +106,17 @@ absl::StatusOr<ServiceEntry> Route(const RegistryState& state,
       return NoService(state, absl::StrCat("no service runs network_arch ",
                                            target.network_arch));
     }
-    return Ambiguous(
-        state, matches,
-        absl::StrCat("services run ", target.network_arch));
+    return Ambiguous(state, matches,
+                     absl::StrCat("services run ", target.network_arch));
   }
 
   std::vector<const ServiceEntry*> all = OldestFirst(state, Any, target);
   if (all.size() == 1) return *all.front();
   if (all.empty()) {
-    return Refuse(absl::NotFoundError(absl::StrCat(
-                      "no service is running; ", kStartHint,
-                      " and send the request again")),
-                  core::kReasonNoService, state, all);
+    return Refuse(
+        absl::NotFoundError(absl::StrCat("no service is running; ", kStartHint,
+                                         " and send the request again")),
+        core::kReasonNoService, state, all);
   }
   return Ambiguous(state, all,
                    "services are running and the request names neither "

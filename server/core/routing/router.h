@@ -24,7 +24,9 @@ struct Target {
 //  3. neither: the only entry; several -> FAILED_PRECONDITION
 //     (AMBIGUOUS_TARGET, candidates = all; never silently `latest`);
 //     none -> NOT_FOUND telling the caller to start a service.
-// Candidates carry job_id, network_arch, host_url and started_at.
+// Candidates carry job_id, network_arch, host_url and started_at (the whole
+// Service, `latest` marked for display only). job_id "latest" is not an
+// alias: it is NOT_FOUND like any unknown id.
 absl::StatusOr<registry::ServiceEntry> Route(
     const registry::RegistryState& state, const Target& target);
 

@@ -68,11 +68,10 @@ absl::Status CheckAccepted(const KnownField& known,
                            const catalog::ArchRules& rules) {
   const catalog::SamplingField* spec = rules.Field(known.name);
   if (spec != nullptr && spec->supported) return absl::OkStatus();
-  std::string description = absl::StrCat(rules.network_arch,
-                                         " does not accept ", known.name);
+  std::string description =
+      absl::StrCat(rules.network_arch, " does not accept ", known.name);
   if (!known.meant_for.empty() && known.meant_for != rules.network_arch) {
-    absl::StrAppend(&description, "; it applies to ", known.meant_for,
-                    " only");
+    absl::StrAppend(&description, "; it applies to ", known.meant_for, " only");
   } else {
     absl::StrAppend(&description, "; leave it unset");
   }
@@ -102,15 +101,19 @@ absl::Status CheckRange(const v1::SamplingParams& params,
     default:
       return absl::OkStatus();  // strings have no range
   }
-  const bool below = spec.min.has_value() && value < *spec.min;
+  const bool below =
+      spec.min.has_value() &&
+      (value < *spec.min || (spec.min_exclusive && value == *spec.min));
   const bool above = spec.max.has_value() && value > *spec.max;
   if (!below && !above) return absl::OkStatus();
   std::string accepted;
   if (spec.min.has_value() && spec.max.has_value()) {
-    accepted = absl::StrCat("[", FormatNumber(*spec.min), ", ",
-                            FormatNumber(*spec.max), "]");
+    accepted =
+        absl::StrCat(spec.min_exclusive ? "(" : "[", FormatNumber(*spec.min),
+                     ", ", FormatNumber(*spec.max), "]");
   } else if (spec.min.has_value()) {
-    accepted = absl::StrCat("at least ", FormatNumber(*spec.min));
+    accepted = absl::StrCat(spec.min_exclusive ? "above " : "at least ",
+                            FormatNumber(*spec.min));
   } else {
     accepted = absl::StrCat("at most ", FormatNumber(*spec.max));
   }
