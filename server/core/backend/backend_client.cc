@@ -35,7 +35,12 @@ bool NeverConnected(CURLcode code) {
 absl::Status TransportError(const TransferResult& result,
                             const std::string& url, absl::Time end,
                             const core::Redactor& redactor) {
-  const std::string cause = CleanMessage(result.error, redactor);
+  // libcurl wanted to send the body again on a new connection after a
+  // kept-alive one closed without an answer; PerformTransfer refused.
+  const std::string cause =
+      result.code == CURLE_SEND_FAIL_REWIND
+          ? "a kept-alive connection closed without an answer"
+          : CleanMessage(result.error, redactor);
   const std::string where = redactor.Redact(url);
   if (result.cancelled || result.code == CURLE_ABORTED_BY_CALLBACK) {
     return absl::CancelledError(absl::StrCat(

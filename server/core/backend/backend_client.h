@@ -66,11 +66,16 @@ class BackendClient {
   //   503 model_not_ready (or other) -> UNAVAILABLE (reason NOT_READY)
   //   400 -> INVALID_ARGUMENT (reason BACKEND_ERROR)
   //   500 / other -> INTERNAL (reason BACKEND_ERROR)
-  //   could not connect -> UNAVAILABLE (request never sent)
+  //   could not connect -> UNAVAILABLE (request never sent), message
+  //       starting "could not connect"; no details
   //   sent, then connection lost -> UNAVAILABLE saying the request may
-  //       have been processed
-  //   deadline -> DEADLINE_EXCEEDED
+  //       have been processed (never starts "could not connect"; libcurl's
+  //       silent re-send on a fresh connection is refused); no details
+  //   deadline -> DEADLINE_EXCEEDED; cancelled -> CANCELLED
+  //   host_url not http(s) -> FAILED_PRECONDITION
   // Messages keep the backend's error type and (redacted) message.
+  // The request body is sent in place and the reply body moved out: neither
+  // is copied, as media can make them hundreds of MiB.
   absl::StatusOr<ChatReply> PostChatCompletion(
       const std::string& host_url, const std::string& json_body,
       absl::Time deadline, const std::function<bool()>& cancelled);
