@@ -69,6 +69,7 @@ namespace {
 
 using tao::core::LogError;
 using tao::core::LogInfo;
+using tao::core::LogWarning;
 
 int Fail(const std::string& message) {
   LogError(message);
@@ -226,9 +227,13 @@ int main(int argc, char** argv) {
     LogInfo(absl::StrCat("received ", strsignal(signal_number),
                          "; finishing in-flight calls"));
     server->GetHealthCheckService()->Shutdown();
-    server->Shutdown(std::chrono::system_clock::now() +
-                     std::chrono::seconds(
-                         absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+    // Calls still running after the grace period are cancelled.
+    if (!service.WaitUntilIdle(
+            absl::Now() +
+            absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)))) {
+      LogWarning("grace period over; cancelling the calls still running");
+    }
+    server->Shutdown(std::chrono::system_clock::now());
   });
   server->Wait();
   signal_thread.join();

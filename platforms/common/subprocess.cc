@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -120,6 +122,21 @@ absl::StatusOr<pid_t> Spawn(const SpawnOptions& options) {
   return pid;
 }
 
+namespace {
+
+// True when /proc says `pid` has exited but is not reaped yet.
+bool IsZombie(pid_t pid) {
+  std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+  std::string text((std::istreambuf_iterator<char>(stat)),
+                   std::istreambuf_iterator<char>());
+  // Format: "pid (comm) S ..."; comm may hold spaces and parentheses.
+  const size_t paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() &&
+         text[paren + 2] == 'Z';
+}
+
+}  // namespace
+
 ProcessStatus CheckProcess(pid_t pid) {
   ProcessStatus status;
   int wstatus = 0;
@@ -134,8 +151,9 @@ ProcessStatus CheckProcess(pid_t pid) {
     status.running = true;
     return status;
   }
-  // Not our child (ECHILD): all we can tell is whether it exists.
-  status.running = kill(pid, 0) == 0 || errno == EPERM;
+  // Not our child (ECHILD): all we can tell is whether it exists. A zombie
+  // (exited, waiting for a parent that may be slow to reap it) is gone.
+  status.running = (kill(pid, 0) == 0 || errno == EPERM) && !IsZombie(pid);
   return status;
 }
 

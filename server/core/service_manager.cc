@@ -410,8 +410,11 @@ std::string ServiceManager::FailureReason(
     const platforms::RuntimeState& runtime) {
   std::string reason =
       runtime.has_exit_code
-          ? absl::StrCat("exited with code ", runtime.exit_code)
+          ? absl::StrCat("workload exited with exit code ", runtime.exit_code)
           : (runtime.detail.empty() ? "workload is gone" : runtime.detail);
+  if (runtime.has_exit_code && !runtime.detail.empty()) {
+    absl::StrAppend(&reason, " (", runtime.detail, ")");
+  }
   absl::StatusOr<std::string> logs =
       platform.Logs(placement, options_.failure_log_lines);
   if (logs.ok() && !logs->empty()) {

@@ -59,6 +59,7 @@ std::string TargetOf(const v1::InferRequest& request) {
 grpc::Status InferenceServiceImpl::Start(grpc::ServerContext* context,
                                          const v1::StartRequest* request,
                                          v1::StartResponse* response) {
+  InFlightCalls::Scope call(in_flight_);
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::StartResponse> result =
       manager_->Start(*request, DeadlineOf(*context), nullptr);
@@ -76,6 +77,7 @@ grpc::Status InferenceServiceImpl::Start(grpc::ServerContext* context,
 grpc::Status InferenceServiceImpl::Stop(grpc::ServerContext* /*context*/,
                                         const v1::StopRequest* request,
                                         v1::StopResponse* response) {
+  InFlightCalls::Scope call(in_flight_);
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::StopResponse> result = manager_->Stop(*request);
   if (result.ok()) *response = *std::move(result);
@@ -85,6 +87,7 @@ grpc::Status InferenceServiceImpl::Stop(grpc::ServerContext* /*context*/,
 grpc::Status InferenceServiceImpl::List(grpc::ServerContext* /*context*/,
                                         const v1::ListRequest* request,
                                         v1::ListResponse* response) {
+  InFlightCalls::Scope call(in_flight_);
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::ListResponse> result = manager_->List(*request);
   std::string subject;
@@ -98,6 +101,7 @@ grpc::Status InferenceServiceImpl::List(grpc::ServerContext* /*context*/,
 grpc::Status InferenceServiceImpl::Get(grpc::ServerContext* /*context*/,
                                        const v1::GetRequest* request,
                                        v1::Service* response) {
+  InFlightCalls::Scope call(in_flight_);
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::Service> result = manager_->Get(*request);
   if (result.ok()) *response = *std::move(result);
@@ -107,6 +111,7 @@ grpc::Status InferenceServiceImpl::Get(grpc::ServerContext* /*context*/,
 grpc::Status InferenceServiceImpl::WaitReady(
     grpc::ServerContext* context, const v1::WaitReadyRequest* request,
     grpc::ServerWriter<v1::WaitReadyEvent>* writer) {
+  InFlightCalls::Scope call(in_flight_);
   const absl::Time started = absl::Now();
   v1::WaitReadyEvent last;
   absl::Status status = manager_->WaitReady(
@@ -126,6 +131,7 @@ grpc::Status InferenceServiceImpl::WaitReady(
 grpc::Status InferenceServiceImpl::Infer(grpc::ServerContext* context,
                                          const v1::InferRequest* request,
                                          v1::InferResponse* response) {
+  InFlightCalls::Scope call(in_flight_);
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::InferResponse> result = manager_->Infer(
       *request, DeadlineOf(*context), [context] { return context->IsCancelled(); });

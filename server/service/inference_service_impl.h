@@ -5,6 +5,7 @@
 #define TAO_SERVER_SERVICE_INFERENCE_SERVICE_IMPL_H_
 
 #include "server/core/service_manager.h"
+#include "server/service/in_flight_calls.h"
 #include "tao/inference/v1/inference_service.grpc.pb.h"
 
 namespace tao::service {
@@ -36,8 +37,14 @@ class InferenceServiceImpl final
                      const tao::inference::v1::InferRequest* request,
                      tao::inference::v1::InferResponse* response) override;
 
+  // Blocks until no call runs or `deadline`; true when idle.
+  bool WaitUntilIdle(absl::Time deadline) {
+    return in_flight_.WaitUntilIdle(deadline);
+  }
+
  private:
   core::ServiceManager* const manager_;
+  InFlightCalls in_flight_;
 };
 
 }  // namespace tao::service

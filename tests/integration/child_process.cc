@@ -25,7 +25,8 @@ std::vector<std::string> MergedEnvironment(
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const char* equals = std::strchr(*entry, '=');
     if (equals == nullptr) continue;
-    merged[std::string(*entry, equals)] = equals + 1;
+    merged[std::string(*entry, static_cast<size_t>(equals - *entry))] =
+        equals + 1;
   }
   for (const auto& [name, value] : overrides) merged[name] = value;
   std::vector<std::string> result;

@@ -101,8 +101,8 @@ TEST_F(CliTest, InferWithoutTerminalNeedsValuesOrAcceptDefaults) {
   RunOutput refused = server_.Cli(
       {"infer", "--job-id", job_id, "--text", "hi", "--image", png_});
   EXPECT_EQ(refused.exit_code, kUsage);
-  EXPECT_THAT(refused.err, AllOf(HasSubstr("max_tokens"), HasSubstr("1024"),
-                                 HasSubstr("temperature"),
+  EXPECT_THAT(refused.err, AllOf(HasSubstr("--max-tokens"), HasSubstr("1024"),
+                                 HasSubstr("--temperature"),
                                  HasSubstr("--accept-defaults")));
 
   RunOutput accepted = server_.Cli({"infer", "--job-id", job_id, "--text",

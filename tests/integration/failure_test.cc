@@ -163,6 +163,13 @@ TEST_F(FailureTest, InferWhileLoadingWaitsOnlyWhenAsked) {
   auto started = StartService(*stub_, "cosmos-rl", "/models/slow+load-ms-4000");
   ASSERT_TRUE(started.ok()) << started.status();
   const std::string job_id = started->service().job_id();
+  // Once its HTTP server is up, the backend answers 202 while loading.
+  for (int i = 0; i < 500 && !GetJson(started->service().host_url() +
+                                      "/api/v1/health/liveness")
+                                  .ok();
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
   v1::InferResponse response;
   grpc::Status status = Infer(ImageRequest(job_id), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)

@@ -17,6 +17,20 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
+// Waits until `pid` is gone or a zombie nobody reaped yet.
+void WaitUntilGone(int pid) {
+  for (int i = 0; i < 1000; ++i) {
+    std::string stat = ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
+    size_t paren = stat.rfind(')');
+    if (stat.empty() ||
+        (paren != std::string::npos && stat.compare(paren + 2, 1, "Z") == 0)) {
+      return;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ADD_FAILURE() << "pid " << pid << " still runs";
+}
+
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,7 +56,7 @@ class LifecycleTest : public ::testing::Test {
 
 TEST_F(LifecycleTest, StartWaitInferListStop) {
   auto started =
-      StartService(*stub_, "cosmos-rl", "hf_model://nvidia/ref+load-ms-300");
+      StartService(*stub_, "cosmos-rl", "/models/cosmos-reason1+load-ms-300");
   ASSERT_TRUE(started.ok()) << started.status() << server_.Log();
   const v1::Service& service = started->service();
   EXPECT_EQ(service.platform(), "test");
@@ -203,10 +217,11 @@ TEST_F(LifecycleTest, ServerRestartKeepsServicesAndReportsGoneOnes) {
   ASSERT_TRUE(gone.ok()) << gone.status();
   server_.Signal(SIGTERM);
   ASSERT_TRUE(server_.WaitExit(absl::Seconds(30)).ok());
-  auto gone_launch = GetJson(gone->service().host_url() + "/_reference/launch");
-  ASSERT_TRUE(gone_launch.ok()) << gone_launch.status();
-  kill(-(*gone_launch)["pid"].get<int>(), SIGKILL);
-  kill((*gone_launch)["pid"].get<int>(), SIGKILL);
+  const std::string pid_text =
+      server_.ReadState()[gone->service().job_id()]["platform_data"]["pid"];
+  const int pid = std::stoi(pid_text);
+  kill(-pid, SIGKILL);  // its whole process group
+  WaitUntilGone(pid);
 
   ASSERT_TRUE(server_.Start().ok()) << server_.Log();
   stub_ = server_.NewStub();

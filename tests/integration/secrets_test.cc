@@ -66,7 +66,7 @@ class SecretsTest : public ::testing::Test {
 TEST_F(SecretsTest, CanaryReachesTheBackendAndNothingElse) {
   // Start, wait, infer, list, get through the stub.
   auto started = StartService(*stub_, "cosmos-rl",
-                              "hf_model://nvidia/Cosmos-Reason1-7B+load-ms-200");
+                              "hf_model://nvidia/Cosmos-Reason1-7B");
   ASSERT_TRUE(started.ok()) << started.status();
   Saw(*started);
   const std::string job_id = started->service().job_id();
@@ -164,6 +164,9 @@ TEST_F(SecretsTest, CanaryReachesTheBackendAndNothingElse) {
                               "base-2b");
   ASSERT_TRUE(predict.ok()) << predict.status();
   Saw(*predict);
+  WaitResult predict_ready = WaitReady(*stub_, predict->service().job_id());
+  for (const auto& event : predict_ready.events) Saw(event);
+  ASSERT_EQ(predict_ready.final_state(), v1::SERVICE_STATE_READY);
   auto predict_launch =
       GetJson(predict->service().host_url() + "/_reference/launch");
   ASSERT_TRUE(predict_launch.ok());

@@ -142,7 +142,7 @@ absl::Status ServerHarness::Start(ServerConfig config) {
   pid_ = *pid;
   channel_.reset();
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  constexpr absl::string_view kMarker = "tao-inferd listening on port ";
+  const std::string kMarker = "tao-inferd listening on port ";
   while (absl::Now() < deadline) {
     std::string log = Log().substr(log_offset);
     size_t at = log.find(kMarker);
