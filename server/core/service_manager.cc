@@ -256,10 +256,13 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
   };
 
   // Host port: reserved until the registry entry holds it.
-  const std::string scope = platform->NeedsHostPort()
-                                ? PortScope(request.platform(),
-                                            spec.options["instance_id"])
-                                : "";
+  const auto instance = spec.options.find("instance_id");
+  const std::string scope =
+      platform->NeedsHostPort()
+          ? PortScope(request.platform(), instance == spec.options.end()
+                                              ? std::string()
+                                              : instance->second)
+          : "";
   int reserved_port = 0;
   if (platform->NeedsHostPort()) {
     absl::StatusOr<registry::RegistryState> state = options_.registry->Read();

@@ -1,0 +1,127 @@
+#include "tests/platforms/local_docker/docker_test_env.h"
+
+#include <curl/curl.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "platforms/common/subprocess.h"
+#include "platforms/local_docker/docker_api.h"
+
+namespace tao::platforms::local_docker::testing {
+namespace {
+
+bool Answers(const std::string& docker_host) {
+  absl::StatusOr<DockerEndpoint> endpoint = ParseDockerHost(docker_host);
+  if (!endpoint.ok()) return false;
+  DockerApi api(*endpoint);
+  return api.ApiVersion().ok();
+}
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+size_t Append(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FindDockerHost() {
+  std::vector<std::string> candidates;
+  if (const char* host = std::getenv("DOCKER_HOST"); host && *host) {
+    candidates = {host};
+  } else {
+    candidates = {"unix:///tmp/tao-docker/docker.sock",
+                  "unix:///var/run/docker.sock"};
+  }
+  for (const std::string& host : candidates) {
+    if (Answers(host)) return host;
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "no Docker engine answers at ", absl::StrJoin(candidates, " or ")));
+}
+
+bool DockerRequired() {
+  const std::string value = EnvOr("TAO_REQUIRE_DOCKER", "");
+  return !value.empty() && value != "0";
+}
+
+absl::Status EnsureTestImage(const std::string& docker_host) {
+  static std::once_flag once;
+  static absl::Status result;
+  std::call_once(once, [&docker_host] {
+    const std::string script = EnvOr("TAO_SOURCE_DIR", TAO_TEST_SOURCE_DIR) +
+                               "/scripts/make-test-image";
+    absl::StatusOr<RunResult> run =
+        Run({"/usr/bin/env", absl::StrCat("DOCKER_HOST=", docker_host), script,
+             "--backend", TAO_REFERENCE_BACKEND_PATH, "--tag", kTestImage},
+            absl::Minutes(5));
+    if (!run.ok()) {
+      result = run.status();
+    } else if (run->exit_code != 0) {
+      result = absl::InternalError(absl::StrCat(
+          script, " failed (exit ", run->exit_code, "): ", run->output));
+    }
+  });
+  return result;
+}
+
+std::string RandomJobId() {
+  static std::mutex mu;
+  static std::mt19937_64 random(std::random_device{}());
+  std::lock_guard<std::mutex> lock(mu);
+  const uint64_t a = random(), b = random();
+  return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32,
+                         (a >> 16) & 0xFFFF, a & 0xFFF,
+                         0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFFFFFFFFFF);
+}
+
+std::string UniqueName(const std::string& prefix) {
+  return absl::StrCat(prefix, "-", RandomJobId().substr(0, 13));
+}
+
+absl::StatusOr<HttpAnswer> HttpGet(const std::string& url,
+                                   absl::Duration timeout) {
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(),
+                                              &curl_easy_cleanup);
+  HttpAnswer answer;
+  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl.get(), CURLOPT_PROXY, "");
+  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(timeout)));
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &Append);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &answer.body);
+  const CURLcode code = curl_easy_perform(curl.get());
+  if (code != CURLE_OK) {
+    return absl::UnavailableError(
+        absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));
+  }
+  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &answer.status);
+  return answer;
+}
+
+absl::StatusOr<HttpAnswer> HttpGetUntilOk(const std::string& url,
+                                          absl::Duration patience) {
+  const absl::Time until = absl::Now() + patience;
+  while (true) {
+    absl::StatusOr<HttpAnswer> answer = HttpGet(url);
+    if ((answer.ok() && answer->status == 200) || absl::Now() >= until) {
+      return answer;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
+}  // namespace tao::platforms::local_docker::testing
