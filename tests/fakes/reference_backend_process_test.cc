@@ -77,8 +77,15 @@ TEST(ReferenceBackendProcessTest, CosmosRlEntryPointRecordsItsLaunch) {
   EXPECT_EQ(Json::parse(answer->body)["model"],
             "hf_model://nvidia/R+print-env");
 
-  // Names of the environment are printed (print-env), values never.
-  const std::string output = backend->Output();
+  // Names of the environment are printed (print-env), values never. The
+  // request's log line may follow the answer by a moment.
+  std::string output = backend->Output();
+  for (int i = 0; i < 250 && !absl::StrContains(
+                                 output, "POST /v1/chat/completions -> 200");
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    output = backend->Output();
+  }
   EXPECT_THAT(output, HasSubstr("HF_TOKEN"));
   EXPECT_THAT(output, HasSubstr("test backend, not a model"));
   EXPECT_THAT(output, HasSubstr("POST /v1/chat/completions -> 200"));
