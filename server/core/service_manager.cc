@@ -372,6 +372,18 @@ void ServiceManager::RecordState(const std::string& job_id,
   }
 }
 
+absl::StatusOr<platforms::Platform*> ServiceManager::PlatformOf(
+    const registry::ServiceEntry& entry) {
+  absl::StatusOr<platforms::Platform*> platform =
+      options_.platforms->Find(entry.platform);
+  if (!platform.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "service ", entry.job_id, " runs on platform ", entry.platform,
+        ", which this server does not offer; use a server that does"));
+  }
+  return platform;
+}
+
 absl::StatusOr<v1::StopResponse> ServiceManager::Stop(
     const v1::StopRequest& request) {
   if (request.job_id().empty()) {
@@ -381,13 +393,8 @@ absl::StatusOr<v1::StopResponse> ServiceManager::Stop(
   }
   absl::StatusOr<registry::ServiceEntry> entry = FindEntry(request.job_id());
   if (!entry.ok()) return entry.status();
-  absl::StatusOr<platforms::Platform*> platform =
-      options_.platforms->Find(entry->platform);
-  if (!platform.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "service ", entry->job_id, " runs on platform ", entry->platform,
-        ", which this server does not offer; stop it there"));
-  }
+  absl::StatusOr<platforms::Platform*> platform = PlatformOf(*entry);
+  if (!platform.ok()) return platform.status();
   if (absl::Status s = (*platform)->Terminate(PlacementOf(*entry)); !s.ok()) {
     return absl::Status(s.code(),
                         absl::StrCat("could not stop ", entry->job_id, ": ",

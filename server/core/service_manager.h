@@ -111,6 +111,10 @@ class ServiceManager {
   absl::StatusOr<tao::inference::v1::StartResponse> ReplayStart(
       const std::string& request_id);
 
+  // The driver of an entry's platform; FAILED_PRECONDITION when this server
+  // does not offer it.
+  absl::StatusOr<platforms::Platform*> PlatformOf(
+      const registry::ServiceEntry& entry);
   // The registry entry of `job_id`; NOT_FOUND names it.
   absl::StatusOr<registry::ServiceEntry> FindEntry(const std::string& job_id);
   // Records an observed state (and reason) for `job_id`; logs failures only.

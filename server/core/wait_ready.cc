@@ -69,13 +69,8 @@ absl::Status ServiceManager::WaitReady(
   if (request.job_id().empty()) return InvalidField("job_id", "required");
   absl::StatusOr<registry::ServiceEntry> entry = FindEntry(request.job_id());
   if (!entry.ok()) return entry.status();
-  absl::StatusOr<platforms::Platform*> platform =
-      options_.platforms->Find(entry->platform);
-  if (!platform.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "service ", entry->job_id, " runs on platform ", entry->platform,
-        ", which this server does not offer"));
-  }
+  absl::StatusOr<platforms::Platform*> platform = PlatformOf(*entry);
+  if (!platform.ok()) return platform.status();
   absl::Duration timeout = options_.default_wait_timeout;
   if (request.has_timeout()) {
     timeout = absl::Seconds(request.timeout().seconds()) +

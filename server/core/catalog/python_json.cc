@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "server/core/common/json_escape.h"
 
 namespace tao::catalog {
 namespace {
@@ -71,35 +72,12 @@ absl::Status AppendPythonJsonString(absl::string_view utf8, std::string* out) {
       return absl::InvalidArgumentError(
           absl::StrFormat("is not valid UTF-8 (bad byte at offset %d)", pos));
     }
-    switch (code_point) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        // Python's ESCAPE_ASCII is [^\ -~]: DEL (0x7f) is escaped too.
-        if (code_point >= 0x20 && code_point <= 0x7E) {
-          out->push_back(static_cast<char>(code_point));
-        } else {
-          AppendEscapedCodePoint(code_point, out);
-        }
+    if (core::AppendShortJsonEscape(code_point, out)) continue;
+    // Python's ESCAPE_ASCII is [^\ -~]: DEL (0x7f) is escaped too.
+    if (code_point >= 0x20 && code_point <= 0x7E) {
+      out->push_back(static_cast<char>(code_point));
+    } else {
+      AppendEscapedCodePoint(code_point, out);
     }
   }
   out->push_back('"');

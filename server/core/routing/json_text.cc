@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
+#include "server/core/common/json_escape.h"
 
 namespace tao::routing {
 
@@ -13,30 +14,8 @@ void AppendJsonString(absl::string_view text, std::string* out) {
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(text.data() + plain_start, i - plain_start);
     plain_start = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        absl::StrAppendFormat(out, "\\u%04x", c);
+    if (!core::AppendShortJsonEscape(c, out)) {
+      absl::StrAppendFormat(out, "\\u%04x", c);
     }
   }
   out->append(text.data() + plain_start, text.size() - plain_start);
