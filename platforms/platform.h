@@ -13,17 +13,17 @@
 #include <functional>
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace tao::platforms {
 
 // Everything a driver needs to start one service.
 struct LaunchSpec {
-  std::string job_id;        // UUID; container/job name where the platform allows.
+  std::string job_id;  // UUID; container/job name where the platform allows.
   std::string network_arch;  // For labels and names only.
   std::string image;         // Resolved image reference.
   // Builds the inner shell command (run with /bin/bash -c) for the port the
@@ -107,8 +107,8 @@ class Platform {
   // Errors: INVALID_ARGUMENT (bad option), FAILED_PRECONDITION (image or
   // credentials missing), UNAVAILABLE (platform unreachable),
   // RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED. On error nothing is left running.
-  virtual absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
-                                           const ProgressCallback& progress) = 0;
+  virtual absl::StatusOr<Placement> Launch(
+      const LaunchSpec& spec, const ProgressCallback& progress) = 0;
 
   // Reports the workload's state. A missing workload is kMissing, not an
   // error. Errors: UNAVAILABLE (platform unreachable).

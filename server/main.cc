@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,14 +14,13 @@
 #include <string>
 #include <thread>
 #include <vector>
-#include <algorithm>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "platforms/builtin.h"
@@ -53,8 +53,9 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "are cancelled.");
 ABSL_FLAG(std::string, service_ports, "8080-8199",
           "Host ports handed to services (FIRST-LAST), lowest free first.");
-ABSL_FLAG(int, max_message_mib, 512,
-          "Largest gRPC message accepted or sent, in MiB (media travel inline).");
+ABSL_FLAG(
+    int, max_message_mib, 512,
+    "Largest gRPC message accepted or sent, in MiB (media travel inline).");
 #ifdef TAO_WITH_TEST_PLATFORM
 ABSL_FLAG(bool, enable_test_platform, false,
           "Tests only: offer the \"test\" platform, which runs services as "
@@ -110,8 +111,9 @@ absl::Status RegisterPlatforms(tao::platforms::PlatformRegistry& platforms) {
     options.work_root = absl::GetFlag(FLAGS_test_platform_root);
     auto platform = tao::testing::TestPlatform::Create(options);
     if (!platform.ok()) return platform.status();
-    LogInfo("test platform enabled (services run as local reference-backend "
-            "processes; for tests only)");
+    LogInfo(
+        "test platform enabled (services run as local reference-backend "
+        "processes; for tests only)");
     return platforms.Register(*std::move(platform));
   }
 #endif
@@ -214,12 +216,11 @@ int main(int argc, char** argv) {
   }
   server->GetHealthCheckService()->SetServingStatus(
       "tao.inference.v1.InferenceService", true);
-  LogInfo(absl::StrCat("tao-inferd listening on port ", port, " (",
-                       absl::GetFlag(FLAGS_listen), "), registry ",
-                       (*registry)->Describe(), ", platforms: ",
-                       platforms.names().empty()
-                           ? std::string("(none)")
-                           : absl::StrJoin(platforms.names(), ", ")));
+  LogInfo(absl::StrCat(
+      "tao-inferd listening on port ", port, " (", absl::GetFlag(FLAGS_listen),
+      "), registry ", (*registry)->Describe(), ", platforms: ",
+      platforms.names().empty() ? std::string("(none)")
+                                : absl::StrJoin(platforms.names(), ", ")));
 
   std::thread signal_thread([&] {
     int signal_number = 0;

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 

@@ -76,16 +76,15 @@ absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
     }
     target.network_arch = request.network_arch();
   }
-  absl::StatusOr<registry::ServiceEntry> entry =
-      routing::Route(*state, target);
+  absl::StatusOr<registry::ServiceEntry> entry = routing::Route(*state, target);
   if (!entry.ok()) return entry.status();
 
   absl::StatusOr<const catalog::ArchRules*> rules =
       options_.catalog->Rules(entry->network_arch);
   if (!rules.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "service ", entry->job_id, " runs ", entry->network_arch,
-        ", which this server's catalog does not describe"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("service ", entry->job_id, " runs ", entry->network_arch,
+                     ", which this server's catalog does not describe"));
   }
   absl::StatusOr<routing::ChatRequest> chat =
       routing::BuildChatRequest(request, **rules);

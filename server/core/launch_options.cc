@@ -52,9 +52,10 @@ absl::StatusOr<std::map<std::string, std::string>> LaunchOptions(
   if (which == v1::StartRequest::PLATFORM_OPTIONS_NOT_SET) return out;
   Case c = CaseOf(which);
   if (request.platform() != c.platform) {
-    return InvalidField(c.field, absl::StrCat("options for platform ",
-                                              c.platform, " were sent with platform \"",
-                                              request.platform(), "\""));
+    return InvalidField(
+        c.field,
+        absl::StrCat("options for platform ", c.platform,
+                     " were sent with platform \"", request.platform(), "\""));
   }
   switch (which) {
     case v1::StartRequest::kDocker: {

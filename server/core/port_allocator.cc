@@ -27,8 +27,8 @@ absl::StatusOr<int> PortAllocator::Reserve(const std::string& scope,
   };
   if (requested != 0) {
     if (requested < 1 || requested > 65535) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("host_port: ", requested, " is not a TCP port (1-65535)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "host_port: ", requested, " is not a TCP port (1-65535)"));
     }
     if (taken(requested) || (local && !bindable_(requested))) {
       return absl::AlreadyExistsError(absl::StrCat(

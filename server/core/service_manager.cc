@@ -49,7 +49,8 @@ absl::StatusOr<std::unique_ptr<ServiceManager>> ServiceManager::Create(
       return platforms::IsPortBindable(port, "0.0.0.0");
     };
   }
-  return std::unique_ptr<ServiceManager>(new ServiceManager(std::move(options)));
+  return std::unique_ptr<ServiceManager>(
+      new ServiceManager(std::move(options)));
 }
 
 Redactor ServiceManager::SecretRedactor(
@@ -105,19 +106,21 @@ absl::Status ServiceManager::RefuseSecrets(const v1::StartRequest& request) {
   for (const auto& [name, value] : request.env()) {
     const std::string field = absl::StrCat("env.", name);
     if (options_.catalog->IsSecretName(name)) {
-      return InvalidField(
-          field, absl::StrCat(name, " is a secret; set it in tao-inferd's "
-                                    "environment (export ",
-                              name, "=...) instead of sending it"));
+      return InvalidField(field,
+                          absl::StrCat(name,
+                                       " is a secret; set it in tao-inferd's "
+                                       "environment (export ",
+                                       name, "=...) instead of sending it"));
     }
     if (options_.catalog->IsForbiddenEnv(name)) {
-      return InvalidField(field, absl::StrCat(name, " must not be set for an "
-                                                    "inference service"));
+      return InvalidField(field, absl::StrCat(name,
+                                              " must not be set for an "
+                                              "inference service"));
     }
     if (!options_.catalog->IsAllowedExtraEnv(name)) {
-      return InvalidField(field,
-                          absl::StrCat(name, " is not on the allow-list of "
-                                             "container variables"));
+      return InvalidField(field, absl::StrCat(name,
+                                              " is not on the allow-list of "
+                                              "container variables"));
     }
   }
   return absl::OkStatus();
@@ -128,10 +131,10 @@ absl::Status ServiceManager::ValidateStart(const v1::StartRequest& request,
   // First, so that no later message can echo a secret sent by mistake.
   if (absl::Status s = RefuseSecrets(request); !s.ok()) return s;
   if (request.network_arch().empty()) {
-    return InvalidField("network_arch",
-                        absl::StrCat("required; one of ",
-                                     absl::StrJoin(options_.catalog->architectures(),
-                                                   ", ")));
+    return InvalidField(
+        "network_arch",
+        absl::StrCat("required; one of ",
+                     absl::StrJoin(options_.catalog->architectures(), ", ")));
   }
   if (absl::StatusOr<const catalog::ArchRules*> rules =
           options_.catalog->Rules(request.network_arch());
@@ -140,8 +143,9 @@ absl::Status ServiceManager::ValidateStart(const v1::StartRequest& request,
   }
   if (request.platform().empty()) {
     return InvalidField(
-        "platform", absl::StrCat("required; this server offers ",
-                                 absl::StrJoin(options_.platforms->names(), ", ")));
+        "platform",
+        absl::StrCat("required; this server offers ",
+                     absl::StrJoin(options_.platforms->names(), ", ")));
   }
   absl::StatusOr<platforms::Platform*> found =
       options_.platforms->Find(request.platform());
@@ -193,9 +197,9 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
     {
       absl::MutexLock lock(&mu_);
       if (!starts_in_flight_.insert(request.request_id()).second) {
-        return absl::AbortedError(absl::StrCat(
-            "a Start with request_id ", request.request_id(),
-            " is in progress; retry it to get its result"));
+        return absl::AbortedError(
+            absl::StrCat("a Start with request_id ", request.request_id(),
+                         " is in progress; retry it to get its result"));
       }
     }
     absl::StatusOr<v1::StartResponse> replay =
@@ -239,9 +243,9 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
       spec.secret_env[secret] = *value;
     }
   }
-  catalog::CommandInputs inputs{request.network_arch(), job_id,
-                                request.model_path(),   request.model_key(),
-                                payload,                platforms::kDefaultContainerPort};
+  catalog::CommandInputs inputs{
+      request.network_arch(), job_id,  request.model_path(),
+      request.model_key(),    payload, platforms::kDefaultContainerPort};
   // Build once now so that a bad input fails before anything starts.
   if (absl::StatusOr<std::string> command =
           options_.catalog->InnerCommand(inputs);
@@ -284,14 +288,15 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
   };
 
   if (absl::Now() >= deadline) {
-    return absl::DeadlineExceededError("the Start deadline passed before launch");
+    return absl::DeadlineExceededError(
+        "the Start deadline passed before launch");
   }
-  LogInfo(absl::StrCat("start ", job_id, ": launching ", request.network_arch(),
-                       " on ", request.platform(), " with image ", image,
-                       reserved_port ? absl::StrCat(" on port ", reserved_port)
-                                     : ""));
-  absl::StatusOr<platforms::Placement> placement = platform->Launch(
-      spec, [&](const platforms::ProgressEvent& event) {
+  LogInfo(absl::StrCat(
+      "start ", job_id, ": launching ", request.network_arch(), " on ",
+      request.platform(), " with image ", image,
+      reserved_port ? absl::StrCat(" on port ", reserved_port) : ""));
+  absl::StatusOr<platforms::Placement> placement =
+      platform->Launch(spec, [&](const platforms::ProgressEvent& event) {
         std::string message = redactor_.Redact(event.message);
         LogInfo(absl::StrCat("start ", job_id, ": ", message));
         if (progress) progress(message);
@@ -312,8 +317,8 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
   entry.request_id = request.request_id();
   entry.state = std::string(StateName(v1::SERVICE_STATE_STARTING));
   StorePlacement(*placement, entry);
-  if (absl::Status s = options_.registry->Mutate(
-          [&](registry::RegistryState& state) {
+  if (absl::Status s =
+          options_.registry->Mutate([&](registry::RegistryState& state) {
             state.Put(entry);
             return absl::OkStatus();
           });
@@ -538,10 +543,10 @@ void ServiceManager::ReconcileAtStartup() {
     v1::Service live = Refresh(entry, "");
     if (live.state() == v1::SERVICE_STATE_STOPPED ||
         live.state() == v1::SERVICE_STATE_FAILED) {
-      LogWarning(absl::StrCat(
-          "registry entry ", id, " (", entry.network_arch, " on ",
-          entry.platform, "): ", live.reason(),
-          "; kept in the registry until `tao-infer stop ", id, "`"));
+      LogWarning(absl::StrCat("registry entry ", id, " (", entry.network_arch,
+                              " on ", entry.platform, "): ", live.reason(),
+                              "; kept in the registry until `tao-infer stop ",
+                              id, "`"));
     }
   }
 }

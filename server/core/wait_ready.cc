@@ -134,17 +134,17 @@ absl::Status ServiceManager::WaitReady(
       return absl::DeadlineExceededError(absl::StrCat(
           "Service did not become ready within ",
           absl::ToInt64Seconds(absl::Now() - start), "s (last state ",
-          StateName(last.state), ", ", last.reason,
-          "); `tao-infer wait ", entry->job_id, "` keeps waiting"));
+          StateName(last.state), ", ", last.reason, "); `tao-infer wait ",
+          entry->job_id, "` keeps waiting"));
     }
     SleepUnlessCancelled(std::min(deadline, absl::Now() + interval), cancelled);
     interval = std::min(interval * options_.poll_growth, options_.poll_max);
   }
 }
 
-absl::Status ServiceManager::AwaitReady(const registry::ServiceEntry& entry,
-                                        absl::Time deadline,
-                                        const std::function<bool()>& cancelled) {
+absl::Status ServiceManager::AwaitReady(
+    const registry::ServiceEntry& entry, absl::Time deadline,
+    const std::function<bool()>& cancelled) {
   v1::WaitReadyRequest request;
   request.set_job_id(entry.job_id);
   v1::WaitReadyEvent last;

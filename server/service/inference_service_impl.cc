@@ -63,15 +63,16 @@ grpc::Status InferenceServiceImpl::Start(grpc::ServerContext* context,
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::StartResponse> result =
       manager_->Start(*request, DeadlineOf(*context), nullptr);
-  std::string subject = absl::StrCat(request->network_arch(), " on ",
-                                     request->platform());
+  std::string subject =
+      absl::StrCat(request->network_arch(), " on ", request->platform());
   if (result.ok()) {
     absl::StrAppend(&subject, " -> ", result->service().job_id(), " at ",
                     result->service().host_url(),
                     result->replayed() ? " (replayed)" : "");
     *response = *std::move(result);
   }
-  return Finish(manager_->redactor(), "Start", subject, started, result.status());
+  return Finish(manager_->redactor(), "Start", subject, started,
+                result.status());
 }
 
 grpc::Status InferenceServiceImpl::Stop(grpc::ServerContext* /*context*/,
@@ -81,7 +82,8 @@ grpc::Status InferenceServiceImpl::Stop(grpc::ServerContext* /*context*/,
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::StopResponse> result = manager_->Stop(*request);
   if (result.ok()) *response = *std::move(result);
-  return Finish(manager_->redactor(), "Stop", request->job_id(), started, result.status());
+  return Finish(manager_->redactor(), "Stop", request->job_id(), started,
+                result.status());
 }
 
 grpc::Status InferenceServiceImpl::List(grpc::ServerContext* /*context*/,
@@ -95,7 +97,8 @@ grpc::Status InferenceServiceImpl::List(grpc::ServerContext* /*context*/,
     subject = absl::StrCat(result->services_size(), " service(s)");
     *response = *std::move(result);
   }
-  return Finish(manager_->redactor(), "List", subject, started, result.status());
+  return Finish(manager_->redactor(), "List", subject, started,
+                result.status());
 }
 
 grpc::Status InferenceServiceImpl::Get(grpc::ServerContext* /*context*/,
@@ -105,7 +108,8 @@ grpc::Status InferenceServiceImpl::Get(grpc::ServerContext* /*context*/,
   const absl::Time started = absl::Now();
   absl::StatusOr<v1::Service> result = manager_->Get(*request);
   if (result.ok()) *response = *std::move(result);
-  return Finish(manager_->redactor(), "Get", request->job_id(), started, result.status());
+  return Finish(manager_->redactor(), "Get", request->job_id(), started,
+                result.status());
 }
 
 grpc::Status InferenceServiceImpl::WaitReady(
@@ -115,7 +119,8 @@ grpc::Status InferenceServiceImpl::WaitReady(
   const absl::Time started = absl::Now();
   v1::WaitReadyEvent last;
   absl::Status status = manager_->WaitReady(
-      *request, DeadlineOf(*context), [context] { return context->IsCancelled(); },
+      *request, DeadlineOf(*context),
+      [context] { return context->IsCancelled(); },
       [&](const v1::WaitReadyEvent& event) {
         last = event;
         return writer->Write(event);
@@ -133,15 +138,17 @@ grpc::Status InferenceServiceImpl::Infer(grpc::ServerContext* context,
                                          v1::InferResponse* response) {
   InFlightCalls::Scope call(in_flight_);
   const absl::Time started = absl::Now();
-  absl::StatusOr<v1::InferResponse> result = manager_->Infer(
-      *request, DeadlineOf(*context), [context] { return context->IsCancelled(); });
+  absl::StatusOr<v1::InferResponse> result =
+      manager_->Infer(*request, DeadlineOf(*context),
+                      [context] { return context->IsCancelled(); });
   std::string subject = TargetOf(*request);
   if (result.ok()) {
     absl::StrAppend(&subject, " -> ", result->job_id(), " (",
                     result->network_arch(), ")");
     *response = *std::move(result);
   }
-  return Finish(manager_->redactor(), "Infer", subject, started, result.status());
+  return Finish(manager_->redactor(), "Infer", subject, started,
+                result.status());
 }
 
 }  // namespace tao::service

@@ -80,8 +80,8 @@ absl::StatusOr<pid_t> StartChild(const std::vector<std::string>& argv,
   int out = open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   int in = open("/dev/null", O_RDONLY);
   if (out < 0 || in < 0) {
-    return absl::InternalError(absl::StrCat("open ", output_path, ": ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("open ", output_path, ": ", std::strerror(errno)));
   }
   absl::StatusOr<pid_t> pid = ForkExec(argv, env, in, out, out);
   close(out);
@@ -95,14 +95,12 @@ absl::StatusOr<int> WaitChild(pid_t pid, absl::Duration timeout) {
     int status = 0;
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) {
-      return WIFEXITED(status) ? WEXITSTATUS(status)
-                               : 128 + WTERMSIG(status);
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     if (done < 0) return absl::InternalError(std::strerror(errno));
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("pid ", pid, " still runs after ",
-                       absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(absl::StrCat(
+          "pid ", pid, " still runs after ", absl::FormatDuration(timeout)));
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
@@ -142,9 +140,9 @@ absl::StatusOr<RunOutput> RunChild(
   }
   rmdir(dir.c_str());
   if (!code.ok()) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        code.status().message(), "; stdout: ", output.out,
-        "; stderr: ", output.err));
+    return absl::DeadlineExceededError(absl::StrCat(code.status().message(),
+                                                    "; stdout: ", output.out,
+                                                    "; stderr: ", output.err));
   }
   output.exit_code = *code;
   return output;

@@ -63,10 +63,9 @@ TEST_F(CliTest, StartWaitInferListStop) {
   EXPECT_EQ(waited.exit_code, kOk);
   EXPECT_THAT(waited.out + waited.err, HasSubstr("READY"));
 
-  RunOutput inferred =
-      server_.Cli({"infer", "--job-id", job_id, "--text", "What is this?",
-                   "--image", png_, "--max-tokens", "64", "--temperature",
-                   "0.5", "--top-p", "0.9"});
+  RunOutput inferred = server_.Cli(
+      {"infer", "--job-id", job_id, "--text", "What is this?", "--image", png_,
+       "--max-tokens", "64", "--temperature", "0.5", "--top-p", "0.9"});
   EXPECT_EQ(inferred.exit_code, kOk) << inferred.err;
   EXPECT_THAT(inferred.out, HasSubstr("What is this?"));
 
@@ -105,9 +104,9 @@ TEST_F(CliTest, InferWithoutTerminalNeedsValuesOrAcceptDefaults) {
                                  HasSubstr("--temperature"),
                                  HasSubstr("--accept-defaults")));
 
-  RunOutput accepted = server_.Cli({"infer", "--job-id", job_id, "--text",
-                                    "hi", "--image", png_, "--accept-defaults",
-                                    "--json"});
+  RunOutput accepted =
+      server_.Cli({"infer", "--job-id", job_id, "--text", "hi", "--image", png_,
+                   "--accept-defaults", "--json"});
   EXPECT_EQ(accepted.exit_code, kOk) << accepted.err;
   nlohmann::json answer = ParseJson(accepted);
   EXPECT_EQ(answer["applied"]["max_tokens"], 1024) << accepted.out;
@@ -144,8 +143,8 @@ TEST_F(CliTest, AmbiguousTargetListsCandidates) {
                    "--image", png_, "--accept-defaults", "--json"});
   EXPECT_EQ(as_json.exit_code, kTarget);
   EXPECT_THAT(as_json.out, AllOf(HasSubstr(a), HasSubstr(b)));
-  EXPECT_FALSE(nlohmann::json::parse(as_json.out, nullptr, false)
-                   .is_discarded());
+  EXPECT_FALSE(
+      nlohmann::json::parse(as_json.out, nullptr, false).is_discarded());
 }
 
 TEST_F(CliTest, ExitCodesForFailures) {
@@ -156,16 +155,15 @@ TEST_F(CliTest, ExitCodesForFailures) {
   RunOutput bad_flag = server_.Cli({"list", "--no-such-flag"});
   EXPECT_EQ(bad_flag.exit_code, kUsage);
 
-  RunOutput bad_arch = server_.Cli({"start", "--platform", "test",
-                                    "--network-arch", "nope", "--model-path",
-                                    "/models/a"});
+  RunOutput bad_arch =
+      server_.Cli({"start", "--platform", "test", "--network-arch", "nope",
+                   "--model-path", "/models/a"});
   EXPECT_EQ(bad_arch.exit_code, kUsage);
   EXPECT_THAT(bad_arch.err, HasSubstr("network_arch"));
 
   RunOutput started =
-      server_.Cli({"start", "--platform", "test", "--network-arch",
-                   "cosmos-rl", "--model-path", "/models/x+fail-load",
-                   "--json"});
+      server_.Cli({"start", "--platform", "test", "--network-arch", "cosmos-rl",
+                   "--model-path", "/models/x+fail-load", "--json"});
   ASSERT_EQ(started.exit_code, kOk) << started.err;
   std::string job_id = ParseJson(started)["service"].value("job_id", "");
   RunOutput failed = server_.Cli({"wait", job_id});
@@ -174,8 +172,8 @@ TEST_F(CliTest, ExitCodesForFailures) {
 
   // --server may stand before the subcommand; nobody listens on port 1.
   absl::StatusOr<RunOutput> unreachable =
-      RunChild({TAO_INFER_CLI_PATH, "--server", "127.0.0.1:1", "list"}, {},
-               "", absl::Seconds(60));
+      RunChild({TAO_INFER_CLI_PATH, "--server", "127.0.0.1:1", "list"}, {}, "",
+               absl::Seconds(60));
   ASSERT_TRUE(unreachable.ok());
   EXPECT_EQ(unreachable->exit_code, kUnreachable) << unreachable->err;
   EXPECT_THAT(unreachable->err, HasSubstr("127.0.0.1:1"));

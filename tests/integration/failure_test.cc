@@ -164,9 +164,9 @@ TEST_F(FailureTest, InferWhileLoadingWaitsOnlyWhenAsked) {
   ASSERT_TRUE(started.ok()) << started.status();
   const std::string job_id = started->service().job_id();
   // Once its HTTP server is up, the backend answers 202 while loading.
-  for (int i = 0; i < 500 && !GetJson(started->service().host_url() +
-                                      "/api/v1/health/liveness")
-                                  .ok();
+  for (int i = 0;
+       i < 500 &&
+       !GetJson(started->service().host_url() + "/api/v1/health/liveness").ok();
        ++i) {
     absl::SleepFor(absl::Milliseconds(20));
   }

@@ -20,7 +20,8 @@ using ::testing::SizeIs;
 // Waits until `pid` is gone or a zombie nobody reaped yet.
 void WaitUntilGone(int pid) {
   for (int i = 0; i < 1000; ++i) {
-    std::string stat = ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat =
+        ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
     size_t paren = stat.rfind(')');
     if (stat.empty() ||
         (paren != std::string::npos && stat.compare(paren + 2, 1, "Z") == 0)) {
@@ -144,17 +145,16 @@ TEST_F(LifecycleTest, ConcurrentStartsGetLowestDistinctPorts) {
     EXPECT_EQ(waited.final_state(), v1::SERVICE_STATE_READY);
     auto launch = GetJson(result->service().host_url() + "/_reference/launch");
     ASSERT_TRUE(launch.ok()) << launch.status();
-    EXPECT_EQ((*launch)["env"]["TAO_API_JOB_ID"],
-              result->service().job_id());
+    EXPECT_EQ((*launch)["env"]["TAO_API_JOB_ID"], result->service().job_id());
   }
 }
 
 TEST_F(LifecycleTest, RegistryFileMatchesTheOriginalSchema) {
   auto first = StartService(*stub_, "cosmos-rl", "/models/a");
   ASSERT_TRUE(first.ok()) << first.status();
-  auto second = StartService(*stub_, "cosmos-predict2.5",
-                             "hf_model://nvidia/Cosmos-Predict2.5-2B",
-                             "base-2b");
+  auto second =
+      StartService(*stub_, "cosmos-predict2.5",
+                   "hf_model://nvidia/Cosmos-Predict2.5-2B", "base-2b");
   ASSERT_TRUE(second.ok()) << second.status();
 
   nlohmann::json state = server_.ReadState();

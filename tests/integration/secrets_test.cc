@@ -50,8 +50,7 @@ class SecretsTest : public ::testing::Test {
     for (const std::string& secret : {hf_token_, wandb_key_}) {
       EXPECT_THAT(seen_, Not(HasSubstr(secret))) << "in a response";
       EXPECT_THAT(server_.Log(), Not(HasSubstr(secret))) << "in the log";
-      EXPECT_THAT(ReadFileOrEmpty(server_.state_path()),
-                  Not(HasSubstr(secret)))
+      EXPECT_THAT(ReadFileOrEmpty(server_.state_path()), Not(HasSubstr(secret)))
           << "in the registry file";
     }
   }
@@ -65,8 +64,8 @@ class SecretsTest : public ::testing::Test {
 
 TEST_F(SecretsTest, CanaryReachesTheBackendAndNothingElse) {
   // Start, wait, infer, list, get through the stub.
-  auto started = StartService(*stub_, "cosmos-rl",
-                              "hf_model://nvidia/Cosmos-Reason1-7B");
+  auto started =
+      StartService(*stub_, "cosmos-rl", "hf_model://nvidia/Cosmos-Reason1-7B");
   ASSERT_TRUE(started.ok()) << started.status();
   Saw(*started);
   const std::string job_id = started->service().job_id();
@@ -150,18 +149,16 @@ TEST_F(SecretsTest, CanaryReachesTheBackendAndNothingElse) {
   Saw(server_.Cli({"get", job_id, "--json"}));
   Saw(server_.Cli({"wait", job_id}));
   const std::string png = server_.dir() + "/in.png";
-  {
-    std::ofstream(png, std::ios::binary) << TinyPng();
-  }
-  RunOutput inferred = server_.Cli({"infer", "--job-id", job_id, "--text",
-                                    "hi", "--image", png, "--accept-defaults"});
+  { std::ofstream(png, std::ios::binary) << TinyPng(); }
+  RunOutput inferred = server_.Cli({"infer", "--job-id", job_id, "--text", "hi",
+                                    "--image", png, "--accept-defaults"});
   EXPECT_EQ(inferred.exit_code, 0) << inferred.err;
   Saw(inferred);
 
   // cosmos-predict2.5 with a gated hf_model:// checkpoint.
-  auto predict = StartService(*stub_, "cosmos-predict2.5",
-                              "hf_model://nvidia/Cosmos-Predict2.5-2B",
-                              "base-2b");
+  auto predict =
+      StartService(*stub_, "cosmos-predict2.5",
+                   "hf_model://nvidia/Cosmos-Predict2.5-2B", "base-2b");
   ASSERT_TRUE(predict.ok()) << predict.status();
   Saw(*predict);
   WaitResult predict_ready = WaitReady(*stub_, predict->service().job_id());
@@ -173,15 +170,16 @@ TEST_F(SecretsTest, CanaryReachesTheBackendAndNothingElse) {
   EXPECT_EQ((*predict_launch)["env"]["HF_TOKEN"], hf_token_);
 
   // A service that fails to load: its reason and log tail are redacted.
-  auto broken = StartService(*stub_, "cosmos-rl",
-                             "/models/x+load-ms-100+print-env+exit-during-load-2");
+  auto broken =
+      StartService(*stub_, "cosmos-rl",
+                   "/models/x+load-ms-100+print-env+exit-during-load-2");
   ASSERT_TRUE(broken.ok()) << broken.status();
   WaitResult failed = WaitReady(*stub_, broken->service().job_id());
   for (const auto& event : failed.events) Saw(event);
   EXPECT_EQ(failed.final_state(), v1::SERVICE_STATE_FAILED);
 
-  for (const std::string& id : {job_id, predict->service().job_id(),
-                                broken->service().job_id()}) {
+  for (const std::string& id :
+       {job_id, predict->service().job_id(), broken->service().job_id()}) {
     Saw(server_.Cli({"stop", id, "--yes"}));
   }
   ExpectNoCanaryAnywhere();

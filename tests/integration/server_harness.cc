@@ -2,8 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,8 +30,8 @@ bool PortFree(int port) {
   address.sin_port = htons(port);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  bool free = bind(fd, reinterpret_cast<sockaddr*>(&address),
-                   sizeof(address)) == 0;
+  bool free =
+      bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
   close(fd);
   return free;
 }
@@ -212,10 +212,9 @@ nlohmann::json ServerHarness::ReadState() const {
                                /*allow_exceptions=*/false);
 }
 
-RunOutput ServerHarness::Cli(const std::vector<std::string>& args,
-                             const std::string& stdin_text,
-                             const std::map<std::string, std::string>& env)
-    const {
+RunOutput ServerHarness::Cli(
+    const std::vector<std::string>& args, const std::string& stdin_text,
+    const std::map<std::string, std::string>& env) const {
   std::vector<std::string> argv = {TAO_INFER_CLI_PATH};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--server=" + address());
@@ -243,9 +242,10 @@ std::optional<v1::ErrorDetails> DetailsOf(const grpc::Status& status) {
   return std::nullopt;
 }
 
-absl::StatusOr<v1::StartResponse> StartService(
-    v1::InferenceService::Stub& stub, const std::string& network_arch,
-    const std::string& model_path, const std::string& model_key) {
+absl::StatusOr<v1::StartResponse> StartService(v1::InferenceService::Stub& stub,
+                                               const std::string& network_arch,
+                                               const std::string& model_path,
+                                               const std::string& model_key) {
   v1::StartRequest request;
   request.set_platform("test");
   request.set_network_arch(network_arch);
@@ -282,13 +282,12 @@ WaitResult WaitReady(v1::InferenceService::Stub& stub,
 
 std::string TinyPng() {
   static const unsigned char kPng[] = {
-      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00,
-      0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
-      0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89,
-      0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63,
-      0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4,
-      0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60,
-      0x82};
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+      0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+      0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00,
+      0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+      0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49,
+      0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
   return std::string(reinterpret_cast<const char*>(kPng), sizeof(kPng));
 }
 

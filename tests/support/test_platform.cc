@@ -64,7 +64,8 @@ absl::StatusOr<platforms::Placement> TestPlatform::Launch(
   if (spec.host_port <= 0) {
     return absl::InvalidArgumentError("the test platform needs a host port");
   }
-  const std::string work_dir = absl::StrCat(options_.work_root, "/", spec.job_id);
+  const std::string work_dir =
+      absl::StrCat(options_.work_root, "/", spec.job_id);
   if (absl::Status s = MakeDir(work_dir); !s.ok()) return s;
 
   platforms::SpawnOptions spawn;

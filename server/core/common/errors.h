@@ -5,9 +5,9 @@
 #define TAO_SERVER_CORE_COMMON_ERRORS_H_
 
 #include <optional>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "tao/inference/v1/inference_service.pb.h"
 
 namespace tao::core {
@@ -29,7 +29,8 @@ std::optional<tao::inference::v1::ErrorDetails> GetDetails(
     const absl::Status& status);
 
 // INVALID_ARGUMENT "<field>: <description>" with one FieldViolation.
-absl::Status InvalidField(absl::string_view field, absl::string_view description);
+absl::Status InvalidField(absl::string_view field,
+                          absl::string_view description);
 
 }  // namespace tao::core
 

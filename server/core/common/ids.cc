@@ -3,8 +3,8 @@
 #include <cstdint>
 
 #include "absl/random/random.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 
 namespace tao::core {
 
@@ -17,7 +17,7 @@ std::string NewJobId() {
     hi = absl::Uniform<uint64_t>(*gen);
     lo = absl::Uniform<uint64_t>(*gen);
   }
-  hi = (hi & ~uint64_t{0xF000}) | uint64_t{0x4000};           // version 4
+  hi = (hi & ~uint64_t{0xF000}) | uint64_t{0x4000};            // version 4
   lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);  // variant 10
   return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32,
                          (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,

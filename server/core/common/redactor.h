@@ -4,8 +4,9 @@
 #define TAO_SERVER_CORE_COMMON_REDACTOR_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace tao::core {
 

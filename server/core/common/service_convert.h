@@ -3,7 +3,6 @@
 #define TAO_SERVER_CORE_COMMON_SERVICE_CONVERT_H_
 
 #include "absl/strings/string_view.h"
-
 #include "server/core/registry/registry.h"
 #include "tao/inference/v1/inference_service.pb.h"
 

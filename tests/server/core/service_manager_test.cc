@@ -10,8 +10,8 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/core/common/errors.h"
 #include "platforms/fault_injecting_platform.h"
+#include "server/core/common/errors.h"
 #include "server/core/registry/file_registry.h"
 #include "tests/server/core/registry/temp_dir.h"
 #include "tests/server/core/scripted_platform.h"
@@ -20,10 +20,10 @@ namespace tao::core {
 namespace {
 
 namespace v1 = ::tao::inference::v1;
+using platforms::RuntimeState;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using platforms::RuntimeState;
 
 constexpr char kToken[] = "hf_secret_value_123";
 
@@ -35,8 +35,9 @@ class FlakyRegistry : public registry::Registry {
   absl::StatusOr<registry::RegistryState> Read() override {
     return target_->Read();
   }
-  absl::Status Mutate(const std::function<absl::Status(
-                          registry::RegistryState&)>& mutate) override {
+  absl::Status Mutate(
+      const std::function<absl::Status(registry::RegistryState&)>& mutate)
+      override {
     if (fail_writes_ > 0) {
       --fail_writes_;
       return absl::UnavailableError("disk full");
@@ -153,14 +154,15 @@ TEST_F(ServiceManagerTest, StartHandsThePlatformWhatTheSpecSays) {
   EXPECT_EQ(spec.env.count("HF_TOKEN"), 0u);
   const std::string command = platform_->launched_commands()[0];
   EXPECT_THAT(command, Not(HasSubstr(kToken)));
-  EXPECT_EQ(command,
-            "umask 0 && cosmos-rl-inference-microservice --job '{\"job_id\":\"" +
-                job_id +
-                "\",\"specs\":{\"model_path\":\"hf_model://nvidia/"
-                "Cosmos-Reason1-7B\"},\"neural_network_name\":\"cosmos-rl\"}' "
-                "--docker_env_vars '{\"TAO_EXECUTION_BACKEND\":\"slurm\","
-                "\"TAO_API_JOB_ID\":\"" +
-                job_id + "\",\"CLOUD_BASED\":\"False\"}'");
+  EXPECT_EQ(
+      command,
+      "umask 0 && cosmos-rl-inference-microservice --job '{\"job_id\":\"" +
+          job_id +
+          "\",\"specs\":{\"model_path\":\"hf_model://nvidia/"
+          "Cosmos-Reason1-7B\"},\"neural_network_name\":\"cosmos-rl\"}' "
+          "--docker_env_vars '{\"TAO_EXECUTION_BACKEND\":\"slurm\","
+          "\"TAO_API_JOB_ID\":\"" +
+          job_id + "\",\"CLOUD_BASED\":\"False\"}'");
 
   // Recorded with the placement's ids, as latest.
   auto state = registry_->Read();
@@ -214,9 +216,9 @@ TEST_F(ServiceManagerTest, LaunchErrorsAreRedacted) {
   options.catalog = catalog_.get();
   auto wrapped = std::make_unique<platforms::FaultInjectingPlatform>(
       std::make_unique<ScriptedPlatform>());
-  wrapped->FailNext(platforms::FaultInjectingPlatform::Method::kLaunch,
-                    absl::UnavailableError(
-                        absl::StrCat("cluster down; token was ", kToken)));
+  wrapped->FailNext(
+      platforms::FaultInjectingPlatform::Method::kLaunch,
+      absl::UnavailableError(absl::StrCat("cluster down; token was ", kToken)));
   ASSERT_TRUE(platforms.Register(std::move(wrapped)).ok());
   options.platforms = &platforms;
   options.backend = backend_.get();
@@ -227,8 +229,7 @@ TEST_F(ServiceManagerTest, LaunchErrorsAreRedacted) {
   options.port_bindable = [](int) { return true; };
   auto manager = ServiceManager::Create(options);
   ASSERT_TRUE(manager.ok());
-  auto started =
-      (*manager)->Start(Request(), absl::InfiniteFuture(), nullptr);
+  auto started = (*manager)->Start(Request(), absl::InfiniteFuture(), nullptr);
   EXPECT_TRUE(absl::IsUnavailable(started.status()));
   EXPECT_THAT(started.status().message(), Not(HasSubstr(kToken)));
   EXPECT_THAT(started.status().message(), HasSubstr("cluster down"));
@@ -269,17 +270,29 @@ struct RefreshCase {
 TEST_F(ServiceManagerTest, ListRefreshMapsPlatformStates) {
   auto started = Start(Request());
   ASSERT_TRUE(started.ok());
-  platform_->SetLogs(absl::StrCat("loading\nTraceback: token ", kToken,
-                                  " rejected\n"));
+  platform_->SetLogs(
+      absl::StrCat("loading\nTraceback: token ", kToken, " rejected\n"));
   const std::vector<RefreshCase> cases = {
-      {"pending", {RuntimeState::Phase::kPending, 0, false, "Priority"},
-       absl::OkStatus(), v1::SERVICE_STATE_PENDING, "Priority"},
-      {"exited", {RuntimeState::Phase::kExited, 3, true, ""},
-       absl::OkStatus(), v1::SERVICE_STATE_FAILED, "exit code 3"},
-      {"missing", {RuntimeState::Phase::kMissing, 0, false, ""},
-       absl::OkStatus(), v1::SERVICE_STATE_STOPPED, "gone"},
-      {"unreachable", {}, absl::UnavailableError("no route to cluster"),
-       v1::SERVICE_STATE_UNKNOWN, "no route"},
+      {"pending",
+       {RuntimeState::Phase::kPending, 0, false, "Priority"},
+       absl::OkStatus(),
+       v1::SERVICE_STATE_PENDING,
+       "Priority"},
+      {"exited",
+       {RuntimeState::Phase::kExited, 3, true, ""},
+       absl::OkStatus(),
+       v1::SERVICE_STATE_FAILED,
+       "exit code 3"},
+      {"missing",
+       {RuntimeState::Phase::kMissing, 0, false, ""},
+       absl::OkStatus(),
+       v1::SERVICE_STATE_STOPPED,
+       "gone"},
+      {"unreachable",
+       {},
+       absl::UnavailableError("no route to cluster"),
+       v1::SERVICE_STATE_UNKNOWN,
+       "no route"},
   };
   for (const RefreshCase& c : cases) {
     SCOPED_TRACE(c.name);
