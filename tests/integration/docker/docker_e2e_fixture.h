@@ -1,0 +1,80 @@
+// What every end-to-end test of local-docker needs: a reachable Docker
+// engine (skip without one, fail under TAO_REQUIRE_DOCKER=1), the
+// reference-backend test image, a tao-inferd configured for local-docker on
+// a network and server-instance label of the test's own, a canary HF_TOKEN
+// that must reach containers and nothing else, and removal of every
+// container and network the test made, also when it fails.
+#ifndef TAO_TESTS_INTEGRATION_DOCKER_DOCKER_E2E_FIXTURE_H_
+#define TAO_TESTS_INTEGRATION_DOCKER_DOCKER_E2E_FIXTURE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/integration/docker/engine_probe.h"
+#include "tests/integration/server_harness.h"
+
+namespace tao::integration::docker {
+
+// The image scripts/make-test-image builds (the reference backend with the
+// containers' entry points; a test backend, not a model).
+inline constexpr char kTestImage[] = "tao-reference-backend:test";
+inline constexpr char kPlatform[] = "local-docker";
+
+// "<prefix>-canary-<random>", a value that must never show up in text.
+std::string Canary(const std::string& prefix);
+
+class DockerE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Lets a fixture change the server's flags or environment before it
+  // starts (the port block is known by then).
+  virtual void AdjustServerConfig(ServerConfig& /*config*/) {}
+
+  v1::StartRequest StartRequestFor(const std::string& network_arch,
+                                   const std::string& model_path,
+                                   const std::string& model_key = "") const;
+  // Start through the stub; what the caller saw is recorded.
+  grpc::Status Start(const v1::StartRequest& request,
+                     v1::StartResponse* response);
+  // Start, then WaitReady until READY (a test failure otherwise); the
+  // service.
+  v1::Service StartReady(const std::string& network_arch,
+                         const std::string& model_path,
+                         const std::string& model_key = "");
+  WaitResult Wait(const std::string& job_id);
+  grpc::Status Infer(const v1::InferRequest& request,
+                     v1::InferResponse* response);
+  grpc::Status Stop(const std::string& job_id, v1::StopResponse* response);
+  // tao-infer against this server; its output is recorded.
+  RunOutput Cli(const std::vector<std::string>& args);
+
+  // A user message with `text` and, when `with_image`, a tiny PNG.
+  static v1::InferRequest ChatRequest(const std::string& text, bool with_image);
+
+  // Whatever a client was shown, for the canary check.
+  void Saw(const google::protobuf::Message& message);
+  void Saw(const grpc::Status& status);
+  void Saw(const RunOutput& output);
+
+  // The registry file as written (key order kept).
+  nlohmann::ordered_json ReadRegistryFile() const;
+
+  bool ready_ = false;  // SetUp got as far as a running server
+  std::string docker_host_;
+  std::string network_;
+  std::string server_instance_;
+  const std::string hf_token_ = Canary("hf");
+  std::unique_ptr<EngineProbe> engine_;
+  ServerHarness server_;
+  std::unique_ptr<v1::InferenceService::Stub> stub_;
+  std::string seen_;
+};
+
+}  // namespace tao::integration::docker
+
+#endif  // TAO_TESTS_INTEGRATION_DOCKER_DOCKER_E2E_FIXTURE_H_
