@@ -4,6 +4,7 @@
 #include "server/core/common/errors.h"
 #include "server/core/routing/chat_request.h"
 #include "server/core/routing/router.h"
+#include "server/core/placement.h"
 #include "server/core/service_manager.h"
 
 namespace tao::core {
@@ -14,6 +15,11 @@ namespace v1 = ::tao::inference::v1;
 // True when the backend certainly did not accept the request, so sending it
 // again cannot run it twice: it answered "not ready" (202/503), or no
 // connection was made.
+bool IsCouldNotConnect(const absl::Status& status) {
+  return absl::IsUnavailable(status) && !GetDetails(status).has_value() &&
+         absl::StartsWith(status.message(), "could not connect");
+}
+
 bool NotAccepted(const absl::Status& status) {
   if (!absl::IsUnavailable(status)) return false;
   std::optional<v1::ErrorDetails> details = GetDetails(status);
@@ -58,6 +64,15 @@ absl::Status RefuseSecretValues(const v1::InferRequest& request,
 
 }  // namespace
 
+bool ServiceManager::RepairPlacement(const registry::ServiceEntry& entry) {
+  absl::StatusOr<platforms::Platform*> platform = PlatformOf(entry);
+  if (!platform.ok()) return false;
+  absl::StatusOr<platforms::RuntimeState> runtime =
+      (*platform)->Inspect(PlacementOf(entry));
+  return runtime.ok() &&
+         runtime->phase == platforms::RuntimeState::Phase::kRunning;
+}
+
 absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
     const v1::InferRequest& request, absl::Time deadline,
     const std::function<bool()>& cancelled) {
@@ -95,6 +110,13 @@ absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
         options_.backend->PostChatCompletion(entry->host_url, chat->json_body,
                                              deadline, cancelled);
     if (!reply.ok()) {
+      // Nothing listened: the request was never sent. Asking the platform
+      // lets its driver repair what it can (a SLURM tunnel that died), then
+      // one more try is safe.
+      if (attempt == 0 && IsCouldNotConnect(reply.status()) &&
+          RepairPlacement(*entry)) {
+        continue;
+      }
       if (request.wait_for_ready() && NotAccepted(reply.status()) &&
           attempt < kMaxNotAcceptedRetries) {
         if (absl::Status s = AwaitReady(*entry, deadline, cancelled); !s.ok()) {

@@ -134,6 +134,10 @@ class ServiceManager {
                           absl::Time deadline,
                           const std::function<bool()>& cancelled);
 
+  // Asks the entry's platform about its workload, which lets a driver
+  // repair its own plumbing (a dead tunnel); true when it runs.
+  bool RepairPlacement(const registry::ServiceEntry& entry);
+
   std::optional<std::string> GetEnv(absl::string_view name) const;
 
   const Options options_;

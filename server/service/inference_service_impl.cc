@@ -1,5 +1,7 @@
 #include "server/service/inference_service_impl.h"
 
+#include <algorithm>
+
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -13,12 +15,18 @@ namespace {
 
 namespace v1 = ::tao::inference::v1;
 
+// The caller's deadline, brought forward by a margin (a tenth of the time
+// left, at most 1 s) so that our own DEADLINE_EXCEEDED, which says what we
+// were waiting for (e.g. a job pending with its scheduler reason), reaches
+// the client before gRPC's bare one.
 absl::Time DeadlineOf(const grpc::ServerContext& context) {
   std::chrono::system_clock::time_point deadline = context.deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) {
     return absl::InfiniteFuture();
   }
-  return absl::FromChrono(deadline);
+  const absl::Time end = absl::FromChrono(deadline);
+  const absl::Duration left = end - absl::Now();
+  return end - std::min(absl::Seconds(1), left / 10);
 }
 
 // Logs "<rpc> <subject>: <outcome> (<ms> ms)" and converts the status. The

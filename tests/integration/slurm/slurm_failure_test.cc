@@ -290,7 +290,7 @@ TEST_F(SlurmFailureTest, KilledTunnelIsReopened) {
 // was not sent)"; ServiceManager::Infer only asks the platform (whose
 // Inspect re-opens tunnels) when wait_for_ready is set. Enable once Infer
 // re-inspects after a connection failure.
-TEST_F(SlurmFailureTest, DISABLED_PlainInferReopensAKilledTunnel) {
+TEST_F(SlurmFailureTest, PlainInferReopensAKilledTunnel) {
   ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
   const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
   ASSERT_FALSE(service.job_id().empty());

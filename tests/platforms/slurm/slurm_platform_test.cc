@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -270,7 +271,11 @@ TEST_F(SlurmPlatformTest, JobCancelledBehindTheDriversBackIsExited) {
   for (int i = 0; i < 300; ++i) {
     state = platform->Inspect(*placement);
     ASSERT_TRUE(state.ok()) << state.status();
-    if (state->phase != RuntimeState::Phase::kRunning) break;
+    // COMPLETING comes before the final CANCELLED while slurmd cleans up.
+    if (state->phase != RuntimeState::Phase::kRunning &&
+        !absl::StrContains(state->detail, "COMPLETING")) {
+      break;
+    }
     absl::SleepFor(absl::Milliseconds(100));
   }
   EXPECT_EQ(state->phase, RuntimeState::Phase::kExited);
