@@ -20,14 +20,6 @@ constexpr int kTarget = 3;
 constexpr int kServiceFailed = 4;
 constexpr int kUnreachable = 6;
 
-nlohmann::json ParseJson(const RunOutput& output) {
-  nlohmann::json parsed = nlohmann::json::parse(output.out, nullptr, false);
-  EXPECT_FALSE(parsed.is_discarded()) << "stdout is not one JSON document:\n"
-                                      << output.out << "\nstderr:\n"
-                                      << output.err;
-  return parsed;
-}
-
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -43,7 +35,7 @@ class CliTest : public ::testing::Test {
     args.push_back("--json");
     RunOutput started = server_.Cli(args);
     EXPECT_EQ(started.exit_code, kOk) << started.err;
-    nlohmann::json json = ParseJson(started);
+    nlohmann::json json = StdoutJson(started);
     std::string job_id = json["service"].value("job_id", "");
     EXPECT_FALSE(job_id.empty()) << started.out;
     RunOutput waited = server_.Cli({"wait", job_id});
@@ -71,7 +63,7 @@ TEST_F(CliTest, StartWaitInferListStop) {
 
   RunOutput listed = server_.Cli({"list", "--json"});
   EXPECT_EQ(listed.exit_code, kOk) << listed.err;
-  nlohmann::json list = ParseJson(listed);
+  nlohmann::json list = StdoutJson(listed);
   ASSERT_EQ(list["services"].size(), 1u) << listed.out;
   EXPECT_EQ(list["services"][0]["job_id"], job_id);
   EXPECT_EQ(list["latest_job_id"], job_id);
@@ -82,7 +74,7 @@ TEST_F(CliTest, StartWaitInferListStop) {
 
   RunOutput got = server_.Cli({"get", job_id, "--json"});
   EXPECT_EQ(got.exit_code, kOk);
-  EXPECT_EQ(ParseJson(got).value("job_id", ""), job_id) << got.out;
+  EXPECT_EQ(StdoutJson(got).value("job_id", ""), job_id) << got.out;
 
   // stop without a job id names `latest` and wants confirmation.
   RunOutput unconfirmed = server_.Cli({"stop"});
@@ -108,7 +100,7 @@ TEST_F(CliTest, InferWithoutTerminalNeedsValuesOrAcceptDefaults) {
       server_.Cli({"infer", "--job-id", job_id, "--text", "hi", "--image", png_,
                    "--accept-defaults", "--json"});
   EXPECT_EQ(accepted.exit_code, kOk) << accepted.err;
-  nlohmann::json answer = ParseJson(accepted);
+  nlohmann::json answer = StdoutJson(accepted);
   EXPECT_EQ(answer["applied"]["max_tokens"], 1024) << accepted.out;
 }
 
@@ -165,7 +157,7 @@ TEST_F(CliTest, ExitCodesForFailures) {
       server_.Cli({"start", "--platform", "test", "--network-arch", "cosmos-rl",
                    "--model-path", "/models/x+fail-load", "--json"});
   ASSERT_EQ(started.exit_code, kOk) << started.err;
-  std::string job_id = ParseJson(started)["service"].value("job_id", "");
+  std::string job_id = StdoutJson(started)["service"].value("job_id", "");
   RunOutput failed = server_.Cli({"wait", job_id});
   EXPECT_EQ(failed.exit_code, kServiceFailed) << failed.out << failed.err;
   EXPECT_THAT(failed.out + failed.err, HasSubstr("model_load_error"));

@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gtest/gtest.h"
 #include "tests/integration/http_probe.h"
 
 namespace tao::integration {
@@ -278,6 +279,14 @@ WaitResult WaitReady(v1::InferenceService::Stub& stub,
   while (reader->Read(&event)) result.events.push_back(event);
   result.status = reader->Finish();
   return result;
+}
+
+nlohmann::json StdoutJson(const RunOutput& output) {
+  nlohmann::json parsed = nlohmann::json::parse(output.out, nullptr, false);
+  EXPECT_FALSE(parsed.is_discarded()) << "stdout is not one JSON document:\n"
+                                      << output.out << "\nstderr:\n"
+                                      << output.err;
+  return parsed;
 }
 
 std::string TinyPng() {

@@ -97,6 +97,10 @@ WaitResult WaitReady(v1::InferenceService::Stub& stub,
                      const std::string& job_id,
                      absl::Duration timeout = absl::Seconds(60));
 
+// A CLI run's stdout as one JSON document (`--json`); a test failure naming
+// both outputs when it is not.
+nlohmann::json StdoutJson(const RunOutput& output);
+
 // The smallest valid PNG (1x1), for image inputs.
 std::string TinyPng();
 

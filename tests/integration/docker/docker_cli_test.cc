@@ -21,14 +21,6 @@ using ::testing::UnorderedElementsAre;
 constexpr int kOk = 0;
 constexpr int kTarget = 3;
 
-nlohmann::json ParseJson(const RunOutput& output) {
-  nlohmann::json parsed = nlohmann::json::parse(output.out, nullptr, false);
-  EXPECT_FALSE(parsed.is_discarded()) << "stdout is not one JSON document:\n"
-                                      << output.out << "\nstderr:\n"
-                                      << output.err;
-  return parsed;
-}
-
 class DockerCliTest : public DockerE2eTest {
  protected:
   void SetUp() override {
@@ -46,7 +38,7 @@ class DockerCliTest : public DockerE2eTest {
     RunOutput started = Cli(args);
     EXPECT_EQ(started.exit_code, kOk) << started.err << "\n" << server_.Log();
     if (started.exit_code != kOk) return "";
-    return ParseJson(started)["service"].value("job_id", "");
+    return StdoutJson(started)["service"].value("job_id", "");
   }
 
   std::string png_;
@@ -77,11 +69,11 @@ TEST_F(DockerCliTest, StartWaitInferListStop) {
       Cli({"infer", "--network-arch", "cosmos-rl", "--text", "And now?",
            "--image", png_, "--accept-defaults", "--json"});
   EXPECT_EQ(by_arch.exit_code, kOk) << by_arch.err;
-  EXPECT_EQ(ParseJson(by_arch).value("job_id", ""), job_id) << by_arch.out;
+  EXPECT_EQ(StdoutJson(by_arch).value("job_id", ""), job_id) << by_arch.out;
 
   RunOutput listed = Cli({"list", "--json"});
   ASSERT_EQ(listed.exit_code, kOk) << listed.err;
-  nlohmann::json list = ParseJson(listed);
+  nlohmann::json list = StdoutJson(listed);
   ASSERT_EQ(list["services"].size(), 1u) << listed.out;
   const nlohmann::json& service = list["services"][0];
   EXPECT_EQ(service["job_id"], job_id);
@@ -99,7 +91,7 @@ TEST_F(DockerCliTest, StartWaitInferListStop) {
   RunOutput empty = Cli({"list", "--json"});
   EXPECT_EQ(empty.exit_code, kOk);
   EXPECT_TRUE(
-      ParseJson(empty).value("services", nlohmann::json::array()).empty())
+      StdoutJson(empty).value("services", nlohmann::json::array()).empty())
       << empty.out;
 }
 
@@ -120,7 +112,7 @@ TEST_F(DockerCliTest, AmbiguousTargetExitsThreeAndVideoIsSaved) {
   RunOutput as_json =
       Cli({"infer", "--text", "hi", "--accept-defaults", "--json"});
   EXPECT_EQ(as_json.exit_code, kTarget);
-  const nlohmann::json refusal = ParseJson(as_json);
+  const nlohmann::json refusal = StdoutJson(as_json);
   std::vector<std::string> candidates;
   for (const nlohmann::json& c : refusal["error"]["details"]["candidates"]) {
     candidates.push_back(c.value("job_id", ""));

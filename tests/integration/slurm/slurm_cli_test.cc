@@ -18,14 +18,6 @@ using ::testing::HasSubstr;
 
 constexpr int kOk = 0;  // docs/cli.md exit codes
 
-nlohmann::json ParseJson(const RunOutput& output) {
-  nlohmann::json parsed = nlohmann::json::parse(output.out, nullptr, false);
-  EXPECT_FALSE(parsed.is_discarded()) << "stdout is not one JSON document:\n"
-                                      << output.out << "\nstderr:\n"
-                                      << output.err;
-  return parsed;
-}
-
 // The CLI's JSON of a service, as the stub's message (the fields the
 // checks use).
 v1::Service ServiceOf(const nlohmann::json& json) {
@@ -48,7 +40,7 @@ class SlurmCliTest : public SlurmE2eTest {
              "--model-path", model_path, "--json"});
     EXPECT_EQ(started.exit_code, kOk) << started.out << started.err << "\n"
                                       << server_.Log();
-    return ServiceOf(ParseJson(started)["service"]);
+    return ServiceOf(StdoutJson(started)["service"]);
   }
 
   void RunTwoServices(const std::string& login_host) {
@@ -85,7 +77,7 @@ class SlurmCliTest : public SlurmE2eTest {
 
     RunOutput listed = Cli({"list", "--refresh", "--json"});
     EXPECT_EQ(listed.exit_code, kOk) << listed.err;
-    nlohmann::json list = ParseJson(listed);
+    nlohmann::json list = StdoutJson(listed);
     ASSERT_EQ(list["services"].size(), 2u) << listed.out;
     for (const nlohmann::json& service : list["services"]) {
       const v1::Service& started =
