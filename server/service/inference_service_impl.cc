@@ -1,7 +1,6 @@
 #include "server/service/inference_service_impl.h"
 
 #include <algorithm>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
