@@ -2,9 +2,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/common/errors.h"
+#include "server/core/placement.h"
 #include "server/core/routing/chat_request.h"
 #include "server/core/routing/router.h"
-#include "server/core/placement.h"
 #include "server/core/service_manager.h"
 
 namespace tao::core {
@@ -12,19 +12,20 @@ namespace {
 
 namespace v1 = ::tao::inference::v1;
 
-// True when the backend certainly did not accept the request, so sending it
-// again cannot run it twice: it answered "not ready" (202/503), or no
-// connection was made.
+// True when no connection was made, so the request was never sent.
 bool IsCouldNotConnect(const absl::Status& status) {
   return absl::IsUnavailable(status) && !GetDetails(status).has_value() &&
          absl::StartsWith(status.message(), "could not connect");
 }
 
+// True when the backend certainly did not accept the request, so sending it
+// again cannot run it twice: it answered "not ready" (202/503), or no
+// connection was made.
 bool NotAccepted(const absl::Status& status) {
   if (!absl::IsUnavailable(status)) return false;
   std::optional<v1::ErrorDetails> details = GetDetails(status);
   if (details.has_value()) return details->reason() == kReasonNotReady;
-  return absl::StartsWith(status.message(), "could not connect");
+  return IsCouldNotConnect(status);
 }
 
 // Backends answering "not ready" although their readiness route says ready
