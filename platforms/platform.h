@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -82,6 +83,16 @@ struct RuntimeState {
 };
 
 // Progress during Launch (pull progress, queue position).
+// A workload the platform marks as started by this server (a container
+// label, say), whether or not the registry still knows it.
+struct OwnedWorkload {
+  std::string job_id;
+  std::string network_arch;
+  // The platform's words on its state and how to remove it by hand, e.g.
+  // "running (container 3f2a...); remove with `docker rm -f <job id>`".
+  std::string detail;
+};
+
 struct ProgressEvent {
   enum class Phase { kPulling, kStarting };
   Phase phase = Phase::kStarting;
@@ -129,6 +140,13 @@ class Platform {
   virtual absl::Status Reattach(Placement& placement) {
     (void)placement;
     return absl::OkStatus();
+  }
+
+  // Every workload this server instance started that still exists on the
+  // platform, so that the server can report those its registry lacks.
+  // Default: the platform cannot tell (an empty list). Errors: UNAVAILABLE.
+  virtual absl::StatusOr<std::vector<OwnedWorkload>> ListOwned() {
+    return std::vector<OwnedWorkload>();
   }
 };
 

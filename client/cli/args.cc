@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "client/cli/platform_options.h"
 #include "client/cli/sampling_fields.h"
 
 namespace tao::cli {
@@ -87,6 +88,24 @@ FlagSpec SecondsFlag(std::string name, std::optional<double>* target) {
           }};
 }
 
+// A repeatable NAME=VALUE flag; each name at most once.
+FlagSpec NameValueFlag(std::string name,
+                       std::map<std::string, std::string>* target) {
+  return {name, true, true, [name, target](const std::string& value) {
+            const size_t eq = value.find('=');
+            if (eq == std::string::npos || eq == 0) {
+              return Invalid(absl::StrCat("--", name, ": '", value,
+                                          "' is not NAME=VALUE"));
+            }
+            const std::string key = value.substr(0, eq);
+            if (!target->emplace(key, value.substr(eq + 1)).second) {
+              return Invalid(
+                  absl::StrCat("--", name, ": ", key, " is given twice"));
+            }
+            return absl::OkStatus();
+          }};
+}
+
 std::vector<FlagSpec> GlobalFlags(CliArgs& args) {
   return {StringFlag("server", &args.server), BoolFlag("json", &args.json),
           BoolFlag("help", &args.help)};
@@ -114,19 +133,8 @@ std::vector<FlagSpec> StartFlags(StartArgs& start) {
          return absl::OkStatus();
        }},
       StringFlag("request-id", &start.request_id),
-      {"env", true, true,
-       [&start](const std::string& value) {
-         size_t eq = value.find('=');
-         if (eq == std::string::npos || eq == 0) {
-           return Invalid(
-               absl::StrCat("--env: '", value, "' is not NAME=VALUE"));
-         }
-         std::string name = value.substr(0, eq);
-         if (!start.env.emplace(name, value.substr(eq + 1)).second) {
-           return Invalid(absl::StrCat("--env: ", name, " is given twice"));
-         }
-         return absl::OkStatus();
-       }},
+      NameValueFlag("env", &start.env),
+      NameValueFlag("option", &start.options),
       BoolFlag("wait", &start.wait),
       SecondsFlag("timeout", &start.timeout_seconds),
   };
@@ -244,10 +252,10 @@ absl::Status Finish(CliArgs& args, const std::vector<std::string>& positional) {
             "start needs --model-path (hf_model://ORG/MODEL or an absolute "
             "path inside the container)");
       }
-      if (start.timeout_seconds && !start.wait) {
-        return Invalid("start: --timeout applies only with --wait");
-      }
-      return absl::OkStatus();
+      // Checked here so that a bad --option is a usage error before any
+      // call.
+      tao::inference::v1::StartRequest scratch;
+      return SetPlatformOptions(start.platform, start.options, &scratch);
     }
     case Command::kStop:
       if (!positional.empty()) args.stop.job_id = positional[0];

@@ -29,8 +29,10 @@ struct StartArgs {
   int host_port = 0;
   std::string request_id;
   std::map<std::string, std::string> env;  // --env NAME=VALUE
-  bool wait = false;                       // --wait: start, then wait
-  std::optional<double> timeout_seconds;   // with --wait
+  // --option NAME=VALUE: fields of the platform's options message.
+  std::map<std::string, std::string> options;
+  bool wait = false;                      // --wait: start, then wait
+  std::optional<double> timeout_seconds;  // the start, and the wait
 };
 
 struct StopArgs {

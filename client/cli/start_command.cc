@@ -1,13 +1,21 @@
 // `tao-infer start --platform P --network-arch A --model-path M ...`.
 #include <grpcpp/client_context.h>
 
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
 #include "client/cli/commands.h"
 #include "client/cli/human_output.h"
 #include "client/cli/json_output.h"
+#include "client/cli/platform_options.h"
 #include "client/cli/wait_stream.h"
 
 namespace tao::cli {
 namespace {
+
+constexpr double kMinimumWaitSeconds = 0.1;
 
 tao::inference::v1::StartRequest BuildStartRequest(const StartArgs& args) {
   tao::inference::v1::StartRequest request;
@@ -20,17 +28,34 @@ tao::inference::v1::StartRequest BuildStartRequest(const StartArgs& args) {
   request.set_host_port(args.host_port);
   request.set_request_id(args.request_id);
   request.mutable_env()->insert(args.env.begin(), args.env.end());
+  // ParseArgs has checked the options already.
+  SetPlatformOptions(args.platform, args.options, &request).IgnoreError();
   return request;
 }
 
 }  // namespace
 
 int RunStart(const CliContext& context, const StartArgs& args) {
+  // --timeout bounds the whole command: the start (a SLURM job may stay
+  // pending for ever) and, with --wait, what is left of it for the wait.
+  const auto give_up_at = std::chrono::system_clock::now() +
+                          std::chrono::milliseconds(static_cast<int64_t>(
+                              args.timeout_seconds.value_or(0) * 1000));
   tao::inference::v1::StartResponse response;
   grpc::ClientContext call;
+  if (args.timeout_seconds) call.set_deadline(give_up_at);
   const grpc::Status status =
       context.stub.Start(&call, BuildStartRequest(args), &response);
-  if (!status.ok()) return context.Fail(context.RpcError(status));
+  if (!status.ok()) {
+    CliError error = context.RpcError(status);
+    if (error.code == grpc::StatusCode::DEADLINE_EXCEEDED &&
+        args.timeout_seconds) {
+      error.message =
+          absl::StrCat("the service was not started within ",
+                       *args.timeout_seconds, "s (--timeout): ", error.message);
+    }
+    return context.Fail(error);
+  }
   const auto& service = response.service();
   if (!context.json) {
     std::ostream& out = context.io.out;
@@ -53,8 +78,15 @@ int RunStart(const CliContext& context, const StartArgs& args) {
     PrintJson(context.io.out, ProtoToJson(response));
     return 0;
   }
+  std::optional<double> wait_seconds;
+  if (args.timeout_seconds) {
+    const std::chrono::duration<double> left =
+        give_up_at - std::chrono::system_clock::now();
+    // A wait of (nearly) nothing still reports the service's state.
+    wait_seconds = std::max(left.count(), kMinimumWaitSeconds);
+  }
   WaitOutcome outcome =
-      FollowWaitReady(context, service.job_id(), args.timeout_seconds);
+      FollowWaitReady(context, service.job_id(), wait_seconds);
   if (context.json) {
     nlohmann::json document = ProtoToJson(response);
     document["wait"] = WaitOutcomeToJson(outcome);

@@ -37,8 +37,9 @@ std::string StartUsage() {
   return absl::StrCat(
       "Usage: tao-infer start --platform P --network-arch A --model-path M\n"
       "         [--model-key K] [--image I] [--num-gpus N] [--host-port N]\n"
-      "         [--request-id R] [--env NAME=VALUE]... [--wait [--timeout "
-      "SECONDS]]\n\n"
+      "         [--request-id R] [--env NAME=VALUE]... [--option "
+      "NAME=VALUE]...\n"
+      "         [--wait] [--timeout SECONDS]\n\n"
       "Starts a microservice and prints its job id. The model loads "
       "afterwards:\nuse `tao-infer wait JOB_ID`, or --wait here.\n\n"
       "  --platform P       local-docker, brev, lepton, slurm or kubernetes\n"
@@ -55,9 +56,17 @@ std::string StartUsage() {
       "  --env NAME=VALUE   extra non-secret container environment "
       "(repeatable;\n"
       "                     secrets belong in the server's environment)\n"
+      "  --option NAME=VALUE\n"
+      "                     a platform option (repeatable), e.g. "
+      "partition=gpu for\n"
+      "                     slurm or network=my_net for local-docker "
+      "(docs/cli.md)\n"
       "  --wait             wait until the model has loaded (like `wait`)\n"
-      "  --timeout SECONDS  with --wait: how long (default: the server's, "
-      "600)\n\n",
+      "  --timeout SECONDS  give up after this long (exit 5): the start and, "
+      "with\n"
+      "                     --wait, the wait (default: no limit on the start, "
+      "the\n"
+      "                     server's 600 on the wait)\n\n",
       kGlobalFlags);
 }
 

@@ -504,4 +504,22 @@ LocalDockerPlatform::ListLabelledContainers() {
   return result;
 }
 
+absl::StatusOr<std::vector<OwnedWorkload>> LocalDockerPlatform::ListOwned() {
+  absl::StatusOr<std::vector<LabelledContainer>> labelled =
+      ListLabelledContainers();
+  if (!labelled.ok()) return labelled.status();
+  std::vector<OwnedWorkload> owned;
+  for (const LabelledContainer& c : *labelled) {
+    if (c.server_instance != options_.container.server_instance) continue;
+    OwnedWorkload workload;
+    workload.job_id = c.job_id;
+    workload.network_arch = c.network_arch;
+    workload.detail =
+        absl::StrCat("container ", c.status.empty() ? c.state : c.status,
+                     "; remove it with `docker rm -f ", c.job_id, "`");
+    owned.push_back(std::move(workload));
+  }
+  return owned;
+}
+
 }  // namespace tao::platforms::local_docker

@@ -75,6 +75,8 @@ class LocalDockerPlatform : public Platform {
   // Every container (running or not) with the job-id label, for reporting
   // containers the registry does not know about. Errors: UNAVAILABLE.
   absl::StatusOr<std::vector<LabelledContainer>> ListLabelledContainers();
+  // The labelled containers whose server-instance label is this server's.
+  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned() override;
 
   // Where the engine is, in DOCKER_HOST form (for messages).
   const std::string& docker_host() const { return docker_host_; }

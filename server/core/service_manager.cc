@@ -539,6 +539,8 @@ void ServiceManager::ReconcileAtStartup() {
     if (absl::Status s = (*platform)->Reattach(placement); !s.ok()) {
       LogWarning(absl::StrCat("registry entry ", id, ": could not reattach: ",
                               redactor_.Redact(s.message())));
+      // Asking an unreachable platform again would only wait twice as long.
+      if (absl::IsUnavailable(s)) continue;
     }
     v1::Service live = Refresh(entry, "");
     if (live.state() == v1::SERVICE_STATE_STOPPED ||
@@ -547,6 +549,32 @@ void ServiceManager::ReconcileAtStartup() {
                               " on ", entry.platform, "): ", live.reason(),
                               "; kept in the registry until `tao-infer stop ",
                               id, "`"));
+    }
+  }
+  ReportUnregisteredWorkloads(*state);
+}
+
+void ServiceManager::ReportUnregisteredWorkloads(
+    const registry::RegistryState& state) {
+  for (const std::string& name : options_.platforms->names()) {
+    absl::StatusOr<platforms::Platform*> platform =
+        options_.platforms->Find(name);
+    if (!platform.ok()) continue;
+    absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned =
+        (*platform)->ListOwned();
+    if (!owned.ok()) {
+      LogInfo(absl::StrCat(name, ": could not look for services missing from ",
+                           "the registry: ",
+                           redactor_.Redact(owned.status().message())));
+      continue;
+    }
+    for (const platforms::OwnedWorkload& workload : *owned) {
+      if (state.entries().count(workload.job_id) > 0) continue;
+      LogWarning(absl::StrCat(
+          name, " runs ", workload.job_id, " (", workload.network_arch,
+          "), started by this server but not in the registry ",
+          options_.registry->Describe(), ": ",
+          redactor_.Redact(workload.detail)));
     }
   }
 }

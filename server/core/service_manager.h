@@ -87,8 +87,9 @@ class ServiceManager {
       const std::function<bool()>& cancelled);
 
   // Checks every registry entry against its platform (re-opening what a
-  // restart lost) and logs entries whose workload is gone. Never removes
-  // entries: an operator decides.
+  // restart lost) and logs entries whose workload is gone, then logs
+  // workloads this server started that the registry lacks. Never removes
+  // entries or workloads: an operator decides.
   void ReconcileAtStartup();
 
   // The redactor for every secret set in the server's environment.
@@ -103,6 +104,9 @@ class ServiceManager {
 
  private:
   explicit ServiceManager(Options options);
+
+  // ReconcileAtStartup's second half.
+  void ReportUnregisteredWorkloads(const registry::RegistryState& state);
 
   // Start's parts.
   absl::Status ValidateStart(const tao::inference::v1::StartRequest& request,

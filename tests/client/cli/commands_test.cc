@@ -21,6 +21,7 @@ using tao::cli::testing::FakeInferenceService;
 using tao::cli::testing::FakeServer;
 using tao::cli::testing::RichStatus;
 using ::testing::AllOf;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace tao::inference::v1;  // NOLINT: test-only brevity
@@ -232,6 +233,65 @@ TEST_F(CommandsTest, StartSendsEveryFieldAndPrintsTheJob) {
   EXPECT_EQ(sent.model_key(), "k");
 }
 
+TEST_F(CommandsTest, StartSendsPlatformOptionsByFieldName) {
+  Result result =
+      Run({"start", "--platform", "slurm", "--network-arch", "a",
+           "--model-path", "/m", "--option", "partition=gpu", "--option",
+           "cpus-per-task=8", "--option", "time_limit=04:00:00"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(fake().calls().start.size(), 1u);
+  const StartRequest sent = fake().calls().start[0];
+  ASSERT_TRUE(sent.has_slurm());
+  EXPECT_EQ(sent.slurm().partition(), "gpu");
+  EXPECT_EQ(sent.slurm().cpus_per_task(), 8);
+  EXPECT_EQ(sent.slurm().time_limit(), "04:00:00");
+
+  Run({"start", "--platform", "local-docker", "--network-arch", "a",
+       "--model-path", "/m", "--option", "gpu_device_ids=0, 2", "--option",
+       "network=lab"});
+  ASSERT_EQ(fake().calls().start.size(), 2u);
+  const StartRequest docker = fake().calls().start[1];
+  EXPECT_THAT(docker.docker().gpu_device_ids(), ElementsAre("0", "2"));
+  EXPECT_EQ(docker.docker().network(), "lab");
+}
+
+TEST_F(CommandsTest, StartBadOptionIsAUsageErrorBeforeAnyCall) {
+  Result unknown = Run({"start", "--platform", "slurm", "--network-arch", "a",
+                        "--model-path", "/m", "--option", "queue=gpu"});
+  EXPECT_EQ(unknown.exit_code, kExitUsage);
+  EXPECT_THAT(unknown.err, AllOf(HasSubstr("slurm has no option 'queue'"),
+                                 HasSubstr("partition, account")));
+  Result not_a_number =
+      Run({"start", "--platform", "slurm", "--network-arch", "a",
+           "--model-path", "/m", "--option", "cpus_per_task=many"});
+  EXPECT_EQ(not_a_number.exit_code, kExitUsage);
+  EXPECT_THAT(not_a_number.err, HasSubstr("'many' is not a whole number"));
+  EXPECT_TRUE(fake().calls().start.empty());
+}
+
+TEST_F(CommandsTest, StartTimeoutBoundsTheStartItself) {
+  fake().start_never_answers = true;
+  Result result = Run({"start", "--platform", "slurm", "--network-arch", "a",
+                       "--model-path", "/m", "--timeout", "0.5"});
+  EXPECT_EQ(result.exit_code, kExitTimeout) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("not started within 0.5s (--timeout)"));
+}
+
+TEST_F(CommandsTest, StartTimeoutLeavesTheRestForTheWait) {
+  *fake().start_response.mutable_service() = MakeService("job-new", "a");
+  WaitReadyEvent ready;
+  ready.set_state(tao::inference::v1::SERVICE_STATE_READY);
+  fake().wait_events = {ready};
+  Result result = Run({"start", "--platform", "p", "--network-arch", "a",
+                       "--model-path", "/m", "--wait", "--timeout", "30"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(fake().calls().wait.size(), 1u);
+  const auto& timeout = fake().calls().wait[0].timeout();
+  const double seconds = timeout.seconds() + timeout.nanos() / 1e9;
+  EXPECT_GT(seconds, 20);
+  EXPECT_LE(seconds, 30);
+}
+
 TEST_F(CommandsTest, StartLeavesNumGpusUnsetWhenNotGiven) {
   Run({"start", "--platform", "p", "--network-arch", "a", "--model-path", "/m",
        "--json"});
@@ -267,7 +327,9 @@ TEST_F(CommandsTest, StartWithWaitFollowsTheServiceUntilReady) {
               AllOf(HasSubstr("model_loading"), HasSubstr("job-new is ready")));
   ASSERT_EQ(fake().calls().wait.size(), 1u);
   EXPECT_EQ(fake().calls().wait[0].job_id(), "job-new");
-  EXPECT_EQ(fake().calls().wait[0].timeout().seconds(), 120);
+  // What is left of the 120 s after the start.
+  EXPECT_GE(fake().calls().wait[0].timeout().seconds(), 115);
+  EXPECT_LE(fake().calls().wait[0].timeout().seconds(), 120);
 
   nlohmann::json json = Run({"start", "--platform", "p", "--network-arch", "a",
                              "--model-path", "/m", "--wait", "--json"})

@@ -3,6 +3,9 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <chrono>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 
 namespace tao::cli::testing {
@@ -36,11 +39,18 @@ FakeInferenceService::Calls FakeInferenceService::calls() const {
   return calls_;
 }
 
-grpc::Status FakeInferenceService::Start(grpc::ServerContext*,
+grpc::Status FakeInferenceService::Start(grpc::ServerContext* context,
                                          const StartRequest* request,
                                          StartResponse* response) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   calls_.start.push_back(*request);
+  if (start_never_answers) {
+    lock.unlock();
+    while (!context->IsCancelled()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "still pending");
+  }
   if (!start_status.ok()) return start_status;
   *response = start_response;
   return grpc::Status::OK;

@@ -24,6 +24,8 @@ class FakeInferenceService final
   // Canned answers; set them before the CLI runs.
   tao::inference::v1::StartResponse start_response;
   grpc::Status start_status;
+  // Start answers only when the client gives up (a job pending for ever).
+  bool start_never_answers = false;
   tao::inference::v1::StopResponse stop_response;
   grpc::Status stop_status;
   tao::inference::v1::ListResponse list_response;

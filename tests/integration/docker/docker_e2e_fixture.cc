@@ -1,6 +1,7 @@
 #include "tests/integration/docker/docker_e2e_fixture.h"
 
 #include <chrono>
+#include <csignal>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -50,10 +51,19 @@ void DockerE2eTest::SetUp() {
       {"HF_TOKEN", hf_token_},
   };
   AdjustServerConfig(config);
+  config_ = config;
   absl::Status started = server_.Start(config);
   ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
   stub_ = server_.NewStub();
   ready_ = true;
+}
+
+void DockerE2eTest::RestartServer() {
+  server_.Signal(SIGTERM);
+  ASSERT_TRUE(server_.WaitExit(absl::Seconds(30)).ok()) << server_.Log();
+  absl::Status started = server_.Start(config_);
+  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
+  stub_ = server_.NewStub();
 }
 
 void DockerE2eTest::TearDown() {

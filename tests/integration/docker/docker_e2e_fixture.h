@@ -35,6 +35,10 @@ class DockerE2eTest : public ::testing::Test {
   // starts (the port block is known by then).
   virtual void AdjustServerConfig(ServerConfig& /*config*/) {}
 
+  // Stops tao-inferd (SIGTERM) and starts it again with the same
+  // configuration and registry file; containers keep running.
+  void RestartServer();
+
   v1::StartRequest StartRequestFor(const std::string& network_arch,
                                    const std::string& model_path,
                                    const std::string& model_key = "") const;
@@ -70,6 +74,7 @@ class DockerE2eTest : public ::testing::Test {
   std::string server_instance_;
   const std::string hf_token_ = Canary("hf");
   std::unique_ptr<EngineProbe> engine_;
+  ServerConfig config_;  // what the server was started with
   ServerHarness server_;
   std::unique_ptr<v1::InferenceService::Stub> stub_;
   std::string seen_;

@@ -2,6 +2,7 @@
 // real Docker engine runs the reference-backend test image (a test backend,
 // not a model) under the unmodified inner commands of spec §5.
 #include <algorithm>
+#include <fstream>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,6 +19,7 @@
 namespace tao::integration::docker {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -276,6 +278,45 @@ TEST_F(DockerLifecycleTest, RegistryFileMatchesSpecAndStopReassignsLatest) {
 
 // Spec §5: the container runs ["/bin/bash", "-c", <inner>] with the exact
 // inner string, the env payload as container env, and HF_TOKEN only there.
+// After a restart the server reports, without removing anything, a registry
+// entry whose container was removed behind its back and a container of its
+// own that the registry lost.
+TEST_F(DockerLifecycleTest, RestartReportsGoneAndUnregisteredContainers) {
+  v1::StartResponse gone, lost, kept;
+  for (v1::StartResponse* response : {&gone, &lost, &kept}) {
+    grpc::Status status =
+        Start(StartRequestFor("cosmos-rl", "/models/restart"), response);
+    ASSERT_TRUE(status.ok()) << status.error_message() << "\n" << server_.Log();
+  }
+  const std::string gone_id = gone.service().job_id();
+  const std::string lost_id = lost.service().job_id();
+  const std::string kept_id = kept.service().job_id();
+  ASSERT_TRUE(
+      engine_->Call("DELETE", "/containers/" + gone_id + "?force=true").ok());
+  nlohmann::ordered_json state = ReadRegistryFile();
+  state.erase(lost_id);
+  std::ofstream(server_.state_path()) << state.dump(2);
+  const size_t log_before = server_.Log().size();
+
+  RestartServer();
+
+  const std::string log = server_.Log().substr(log_before);
+  EXPECT_THAT(log, AllOf(HasSubstr("registry entry " + gone_id),
+                         HasSubstr("`tao-infer stop " + gone_id + "`")));
+  EXPECT_THAT(log, AllOf(HasSubstr("local-docker runs " + lost_id +
+                                   " (cosmos-rl), started by this server but "
+                                   "not in the registry"),
+                         HasSubstr("docker rm -f " + lost_id)));
+  EXPECT_THAT(log, Not(HasSubstr("registry entry " + kept_id)));
+  EXPECT_THAT(log, Not(HasSubstr("runs " + kept_id)));
+  // Reported, not acted on: the lost container still runs and the gone
+  // entry is still listed.
+  absl::StatusOr<nlohmann::json> container = engine_->InspectContainer(lost_id);
+  ASSERT_TRUE(container.ok()) << container.status();
+  EXPECT_EQ((*container)["State"]["Status"], "running");
+  EXPECT_TRUE(ReadRegistryFile().contains(gone_id));
+}
+
 TEST_F(DockerLifecycleTest, CosmosRlGetsTheSpecCommandAndEnvironment) {
   const v1::Service service =
       StartReady("cosmos-rl", "hf_model://nvidia/Cosmos-Reason1-7B");

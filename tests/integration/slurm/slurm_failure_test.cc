@@ -27,6 +27,7 @@ using ::testing::SizeIs;
 // docs/cli.md exit codes.
 constexpr int kServerError = 1;
 constexpr int kServiceFailed = 4;
+constexpr int kTimeout = 5;
 
 class SlurmFailureTest : public SlurmE2eTest {
  protected:
@@ -152,6 +153,27 @@ TEST_F(SlurmFailureTest, JobPendingPastTheStartDeadlineIsCancelled) {
                                 << server_.Log();
   EXPECT_THAT(outcome, AllOf(HasSubstr("PENDING"), HasSubstr("PartitionDown"),
                              HasSubstr("cancelled")));
+  const std::vector<std::string> jobs = SubmittedJobs();
+  ASSERT_THAT(jobs, SizeIs(1)) << server_.Log();
+  EXPECT_EQ(SettledJobState(jobs[0]), "CANCELLED");
+  EXPECT_TRUE(RegistryEmpty()) << server_.ReadState().dump();
+}
+
+// The same through the CLI: --option reaches the partition and --timeout
+// bounds the start itself.
+TEST_F(SlurmFailureTest, CliStartTimeoutOnAPendingJobLeavesNothingQueued) {
+  ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
+  if (slurm_env::Shell("scontrol show partition maint").find("State=DOWN") ==
+      std::string::npos) {
+    GTEST_SKIP() << "needs the down partition \"maint\" of scripts/slurm-up";
+  }
+  RunOutput started = Cli({"start", "--platform", kPlatform, "--network-arch",
+                           "cosmos-rl", "--model-path", "/models/never",
+                           "--option", "partition=maint", "--timeout", "4"});
+  EXPECT_EQ(started.exit_code, kTimeout) << started.out << started.err;
+  EXPECT_THAT(started.err, HasSubstr("not started within 4s (--timeout)"));
+  ASSERT_FALSE(StartOutcomeLine("DEADLINE_EXCEEDED", absl::Seconds(20)).empty())
+      << server_.Log();
   const std::vector<std::string> jobs = SubmittedJobs();
   ASSERT_THAT(jobs, SizeIs(1)) << server_.Log();
   EXPECT_EQ(SettledJobState(jobs[0]), "CANCELLED");

@@ -428,6 +428,30 @@ TEST_F(LocalDockerPlatformTest, ListsLabelledContainers) {
   EXPECT_FALSE(ours->container_id.empty());
 }
 
+TEST_F(LocalDockerPlatformTest, ListOwnedKeepsToThisServerInstance) {
+  LaunchSpec ours = CosmosSpec();
+  ASSERT_TRUE(Launch(ours).ok());
+  LocalDockerOptions other_options = Options();
+  other_options.container.server_instance = testing::UniqueName("other");
+  std::unique_ptr<LocalDockerPlatform> other = MakePlatform(other_options);
+  ASSERT_NE(other, nullptr);
+  LaunchSpec theirs = CosmosSpec();
+  ASSERT_TRUE(other->Launch(theirs, [](const ProgressEvent&) {}).ok());
+
+  absl::StatusOr<std::vector<OwnedWorkload>> owned = platform_->ListOwned();
+  ASSERT_TRUE(owned.ok()) << owned.status();
+  std::vector<std::string> ids;
+  for (const OwnedWorkload& w : *owned) {
+    ids.push_back(w.job_id);
+    if (w.job_id != ours.job_id) continue;
+    EXPECT_EQ(w.network_arch, "cosmos-rl");
+    EXPECT_THAT(w.detail, HasSubstr("Up"));
+    EXPECT_THAT(w.detail, HasSubstr(absl::StrCat("docker rm -f ", ours.job_id)));
+  }
+  EXPECT_THAT(ids, Contains(ours.job_id));
+  EXPECT_THAT(ids, Not(Contains(theirs.job_id)));
+}
+
 TEST_F(LocalDockerPlatformTest, GpuRequestsNeedAnEngineWithGpus) {
   LocalDockerOptions options = Options();
   options.container.gpus_enabled = true;
@@ -493,6 +517,7 @@ TEST(LocalDockerUnreachableTest, EveryCallIsUnavailableNamingTheSocket) {
       (*platform)->Terminate(placement),
       (*platform)->Logs(placement, 10).status(),
       (*platform)->ListLabelledContainers().status(),
+      (*platform)->ListOwned().status(),
   };
   for (const absl::Status& status : statuses) {
     EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;

@@ -72,6 +72,24 @@ class ScriptedPlatform : public platforms::Platform {
     absl::MutexLock lock(&mu_);
     terminate_status_ = status;
   }
+  absl::Status Reattach(platforms::Placement&) override {
+    absl::MutexLock lock(&mu_);
+    return reattach_status_;
+  }
+
+  absl::StatusOr<std::vector<platforms::OwnedWorkload>> ListOwned() override {
+    absl::MutexLock lock(&mu_);
+    return owned_;
+  }
+
+  void SetReattachStatus(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    reattach_status_ = std::move(status);
+  }
+  void SetOwned(absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned) {
+    absl::MutexLock lock(&mu_);
+    owned_ = std::move(owned);
+  }
   void SetLogs(std::string logs) {
     absl::MutexLock lock(&mu_);
     logs_ = std::move(logs);
@@ -104,6 +122,9 @@ class ScriptedPlatform : public platforms::Platform {
       platforms::RuntimeState::Phase::kRunning, 0, false, ""};
   absl::Status inspect_status_ ABSL_GUARDED_BY(mu_);
   absl::Status terminate_status_ ABSL_GUARDED_BY(mu_);
+  absl::Status reattach_status_ ABSL_GUARDED_BY(mu_);
+  absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned_
+      ABSL_GUARDED_BY(mu_) = std::vector<platforms::OwnedWorkload>();
   std::string logs_ ABSL_GUARDED_BY(mu_);
   int inspections_ ABSL_GUARDED_BY(mu_) = 0;
   int last_tail_lines_ ABSL_GUARDED_BY(mu_) = 0;
