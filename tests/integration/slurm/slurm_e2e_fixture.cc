@@ -284,17 +284,9 @@ void SlurmE2eTest::KillTunnel(pid_t pid, int host_port) {
   FAIL() << "an ssh process still forwards port " << host_port;
 }
 
-std::string SlurmE2eTest::SettledJobState(const std::string& slurm_job_id) {
-  std::string state = slurm_env::ScontrolState(slurm_job_id);
-  for (int i = 0; i < 300 && state == "COMPLETING"; ++i) {
-    absl::SleepFor(absl::Milliseconds(100));
-    state = slurm_env::ScontrolState(slurm_job_id);
-  }
-  return state;
-}
-
 void SlurmE2eTest::ExpectStopped(const v1::Service& service) {
-  const std::string state = SettledJobState(service.platform_job_id());
+  const std::string state =
+      slurm_env::SettledJobState(service.platform_job_id());
   EXPECT_TRUE(state == "CANCELLED" || state.empty())
       << "SLURM job " << service.platform_job_id() << " is " << state;
   EXPECT_THAT(slurm_env::ForwardingProcesses(service.host_port()), IsEmpty())

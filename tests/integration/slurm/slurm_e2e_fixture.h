@@ -82,9 +82,6 @@ class SlurmE2eTest : public ::testing::Test {
   // SIGKILLs `pid` and waits until no ssh forwards `host_port` any more.
   void KillTunnel(pid_t pid, int host_port);
 
-  // The scheduler's JobState once the job is no longer COMPLETING (empty
-  // when SLURM has forgotten the job).
-  static std::string SettledJobState(const std::string& slurm_job_id);
   // After Stop: the job is CANCELLED (or gone), no ssh forwards its host
   // port, and the registry no longer has it.
   void ExpectStopped(const v1::Service& service);

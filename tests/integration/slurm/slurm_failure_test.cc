@@ -155,7 +155,7 @@ TEST_F(SlurmFailureTest, JobPendingPastTheStartDeadlineIsCancelled) {
                              HasSubstr("cancelled")));
   const std::vector<std::string> jobs = SubmittedJobs();
   ASSERT_THAT(jobs, SizeIs(1)) << server_.Log();
-  EXPECT_EQ(SettledJobState(jobs[0]), "CANCELLED");
+  EXPECT_EQ(slurm_env::SettledJobState(jobs[0]), "CANCELLED");
   EXPECT_TRUE(RegistryEmpty()) << server_.ReadState().dump();
 }
 
@@ -176,7 +176,7 @@ TEST_F(SlurmFailureTest, CliStartTimeoutOnAPendingJobLeavesNothingQueued) {
       << server_.Log();
   const std::vector<std::string> jobs = SubmittedJobs();
   ASSERT_THAT(jobs, SizeIs(1)) << server_.Log();
-  EXPECT_EQ(SettledJobState(jobs[0]), "CANCELLED");
+  EXPECT_EQ(slurm_env::SettledJobState(jobs[0]), "CANCELLED");
   EXPECT_TRUE(RegistryEmpty()) << server_.ReadState().dump();
 }
 

@@ -17,6 +17,8 @@
 namespace tao::integration::slurm {
 namespace {
 
+namespace slurm_env = ::tao::platforms::slurm::testing;
+
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
@@ -51,7 +53,8 @@ class SlurmLifecycleTest : public SlurmE2eTest {
       EXPECT_EQ(entry.value("slurm_node", ""), service.slurm_node());
       EXPECT_EQ(entry.value("host_port", 0), service.host_port());
       EXPECT_EQ(entry.value("host_url", ""), service.host_url());
-      EXPECT_EQ(SettledJobState(service.platform_job_id()), "RUNNING");
+      EXPECT_EQ(slurm_env::SettledJobState(service.platform_job_id()),
+                "RUNNING");
       const std::string& id = service.job_id();
       EXPECT_EQ(PlatformData(id, "login_host"), login_host);
       EXPECT_EQ(PlatformData(id, "runtime"), "none");

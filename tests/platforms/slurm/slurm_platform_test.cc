@@ -33,9 +33,10 @@ using ::testing::HasSubstr;
 using testing::HttpGet;
 using testing::HttpGetUntilOk;
 using ::testing::IsEmpty;
+using testing::JobIdNamed;
 using testing::JobsNamed;
 using ::testing::Not;
-using testing::ScontrolState;
+using testing::SettledJobState;
 using testing::Shell;
 using testing::SlurmTestEnv;
 
@@ -182,7 +183,7 @@ class SlurmPlatformTest : public ::testing::Test {
   // Terminate cancels the job, and no ssh process forwards its port.
   void ExpectTerminated(SlurmPlatform& platform, const Placement& placement) {
     ASSERT_TRUE(platform.Terminate(placement).ok());
-    EXPECT_EQ(ScontrolState(placement.platform_job_id), "CANCELLED");
+    EXPECT_EQ(SettledJobState(placement.platform_job_id), "CANCELLED");
     EXPECT_THAT(ForwardingProcesses(placement.host_port), IsEmpty());
     absl::StatusOr<RuntimeState> state = platform.Inspect(placement);
     ASSERT_TRUE(state.ok()) << state.status();
@@ -338,7 +339,7 @@ TEST_F(SlurmPlatformTest, JobPendingPastTheDeadlineIsCancelled) {
               HasSubstr("PENDING (reason PartitionDown)"));
   EXPECT_THAT(progress, ::testing::Contains(HasSubstr("PartitionDown")));
   // Nothing is left queued.
-  EXPECT_THAT(JobsNamed(JobName(spec.job_id)), HasSubstr("|CANCELLED"));
+  EXPECT_EQ(SettledJobState(JobIdNamed(JobName(spec.job_id))), "CANCELLED");
   EXPECT_NE(
       access(JobFilesIn(root_ + "/work/" + spec.job_id).env.c_str(), F_OK), 0);
 }
@@ -407,7 +408,7 @@ TEST_F(SlurmPlatformTest, TunnelFailureCancelsTheJob) {
       << placement.status();
   EXPECT_THAT(std::string(placement.status().message()),
               HasSubstr("ssh tunnel"));
-  EXPECT_THAT(JobsNamed(JobName(spec.job_id)), HasSubstr("|CANCELLED"));
+  EXPECT_EQ(SettledJobState(JobIdNamed(JobName(spec.job_id))), "CANCELLED");
   ExpectNothingQueuedOrRunning(spec.job_id);
   EXPECT_THAT(ForwardingProcesses(spec.host_port), IsEmpty());
 }

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "platforms/common/subprocess.h"
 #include "platforms/slurm/command_runner.h"
 #include "platforms/slurm/shell_quote.h"
@@ -157,6 +158,20 @@ std::string ScontrolState(const std::string& slurm_job_id) {
     if (absl::ConsumePrefix(&token, "JobState=")) return std::string(token);
   }
   return "";
+}
+
+std::string SettledJobState(const std::string& slurm_job_id) {
+  std::string state = ScontrolState(slurm_job_id);
+  for (int i = 0; i < 300 && state == "COMPLETING"; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    state = ScontrolState(slurm_job_id);
+  }
+  return state;
+}
+
+std::string JobIdNamed(const std::string& name) {
+  const std::string jobs = JobsNamed(name);
+  return jobs.substr(0, jobs.find('|'));
 }
 
 std::vector<pid_t> ForwardingProcesses(int host_port) {

@@ -56,6 +56,14 @@ std::string JobsNamed(const std::string& name);
 // The JobState of `scontrol show job <id>`.
 std::string ScontrolState(const std::string& slurm_job_id);
 
+// The JobState once the job is no longer COMPLETING (a cancelled job passes
+// through it while its processes are killed); empty when SLURM has
+// forgotten the job. Waits up to 30 s.
+std::string SettledJobState(const std::string& slurm_job_id);
+
+// The id of the one job named `name` (see JobsNamed); empty if none.
+std::string JobIdNamed(const std::string& name);
+
 // Pids of ssh processes whose command line forwards 127.0.0.1:<host_port>.
 std::vector<pid_t> ForwardingProcesses(int host_port);
 
