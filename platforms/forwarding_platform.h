@@ -31,8 +31,11 @@ class ForwardingPlatform : public Platform {
                                    int tail_lines) override {
     return target_->Logs(placement, tail_lines);
   }
-  absl::Status Reattach(Placement& placement) override {
+  absl::StatusOr<RuntimeState> Reattach(Placement& placement) override {
     return target_->Reattach(placement);
+  }
+  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned() override {
+    return target_->ListOwned();
   }
 
   Platform* target() const { return target_; }

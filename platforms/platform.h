@@ -134,12 +134,12 @@ class Platform {
   virtual absl::StatusOr<std::string> Logs(const Placement& placement,
                                            int tail_lines) = 0;
 
-  // Called for each registry entry of this platform when the server starts,
-  // so that drivers can re-open what does not survive a restart (tunnels).
-  // May update the placement's attributes. Default: nothing to do.
-  virtual absl::Status Reattach(Placement& placement) {
-    (void)placement;
-    return absl::OkStatus();
+  // Inspect for each registry entry of this platform when the server
+  // starts: drivers also re-open what does not survive a restart (tunnels)
+  // and may update the placement's attributes. One call answers both, so
+  // that a restart asks the platform once per entry. Default: Inspect.
+  virtual absl::StatusOr<RuntimeState> Reattach(Placement& placement) {
+    return Inspect(placement);
   }
 
   // Every workload this server instance started that still exists on the

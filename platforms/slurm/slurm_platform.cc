@@ -159,6 +159,11 @@ absl::StatusOr<pid_t> SlurmPlatform::EnsureTunnel(const Placement& placement) {
 
 absl::StatusOr<RuntimeState> SlurmPlatform::Inspect(
     const Placement& placement) {
+  return InspectJob(placement, nullptr);
+}
+
+absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
+    const Placement& placement, pid_t* tunnel_pid) {
   RuntimeState state;
   if (placement.platform_job_id.empty()) {
     state.phase = RuntimeState::Phase::kMissing;
@@ -188,6 +193,7 @@ absl::StatusOr<RuntimeState> SlurmPlatform::Inspect(
                        " runs but its tunnel cannot be re-opened: ",
                        tunnel.status().message()));
     }
+    if (tunnel_pid != nullptr) *tunnel_pid = *tunnel;
   } else if (state.phase == RuntimeState::Phase::kExited) {
     tunnels_.Close(placement.job_id, TunnelOf(placement),
                    IntAttribute(placement, "tunnel_pid"));
@@ -237,20 +243,12 @@ absl::StatusOr<std::string> SlurmPlatform::Logs(const Placement& placement,
   return SlurmCommands(runner).Tail(output, std::max(tail_lines, 1));
 }
 
-absl::Status SlurmPlatform::Reattach(Placement& placement) {
-  if (placement.platform_job_id.empty()) return absl::OkStatus();
-  CommandRunner runner(LoginFromAttributes(placement.attributes),
-                       options_.command_timeout);
-  absl::StatusOr<std::optional<JobInfo>> job =
-      SlurmCommands(runner).Query(placement.platform_job_id);
-  if (!job.ok()) return job.status();
-  if (!job->has_value() || PhaseOf((*job)->state) != JobPhase::kRunning) {
-    return absl::OkStatus();
-  }
-  absl::StatusOr<pid_t> pid = EnsureTunnel(placement);
-  if (!pid.ok()) return pid.status();
-  placement.attributes["tunnel_pid"] = absl::StrCat(*pid);
-  return absl::OkStatus();
+absl::StatusOr<RuntimeState> SlurmPlatform::Reattach(Placement& placement) {
+  pid_t tunnel_pid = 0;
+  absl::StatusOr<RuntimeState> state = InspectJob(placement, &tunnel_pid);
+  if (tunnel_pid > 0)
+    placement.attributes["tunnel_pid"] = absl::StrCat(tunnel_pid);
+  return state;
 }
 
 }  // namespace tao::platforms::slurm

@@ -78,9 +78,9 @@ class SlurmPlatform : public Platform {
   // Tail of the job's output file (stdout and stderr).
   absl::StatusOr<std::string> Logs(const Placement& placement,
                                    int tail_lines) override;
-  // Re-opens (or adopts) the tunnel of a job that still runs and records
-  // its pid; ended jobs are left for Inspect to report.
-  absl::Status Reattach(Placement& placement) override;
+  // Inspect, recording the pid of the running job's tunnel it re-opened
+  // (or adopted) in the placement.
+  absl::StatusOr<RuntimeState> Reattach(Placement& placement) override;
 
  private:
   explicit SlurmPlatform(Options options);
@@ -91,6 +91,10 @@ class SlurmPlatform : public Platform {
   void ReleasePorts(const std::vector<int>& ports) ABSL_LOCKS_EXCLUDED(mu_);
   // Ensures the tunnel of a running job; returns its pid.
   absl::StatusOr<pid_t> EnsureTunnel(const Placement& placement);
+  // Inspect's work; `tunnel_pid` (may be null) gets the running job's
+  // tunnel pid.
+  absl::StatusOr<RuntimeState> InspectJob(const Placement& placement,
+                                          pid_t* tunnel_pid);
 
   const Options options_;
   TunnelManager tunnels_;

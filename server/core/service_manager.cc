@@ -449,8 +449,14 @@ v1::Service ServiceManager::Refresh(const registry::ServiceEntry& entry,
     return service;
   }
   platforms::Placement placement = PlacementOf(entry);
-  absl::StatusOr<platforms::RuntimeState> runtime =
-      (*platform)->Inspect(placement);
+  return WithRuntime(std::move(service), **platform, placement,
+                     (*platform)->Inspect(placement));
+}
+
+v1::Service ServiceManager::WithRuntime(
+    v1::Service service, platforms::Platform& platform,
+    const platforms::Placement& placement,
+    const absl::StatusOr<platforms::RuntimeState>& runtime) {
   if (!runtime.ok()) {
     service.set_state(v1::SERVICE_STATE_UNKNOWN);
     service.set_reason(redactor_.Redact(runtime.status().message()));
@@ -470,7 +476,7 @@ v1::Service ServiceManager::Refresh(const registry::ServiceEntry& entry,
       break;
     case Phase::kExited:
       service.set_state(v1::SERVICE_STATE_FAILED);
-      service.set_reason(FailureReason(**platform, placement, *runtime));
+      service.set_reason(FailureReason(platform, placement, *runtime));
       break;
     case Phase::kMissing:
       service.set_state(v1::SERVICE_STATE_STOPPED);
@@ -536,13 +542,15 @@ void ServiceManager::ReconcileAtStartup() {
       continue;
     }
     platforms::Placement placement = PlacementOf(entry);
-    if (absl::Status s = (*platform)->Reattach(placement); !s.ok()) {
+    absl::StatusOr<platforms::RuntimeState> runtime =
+        (*platform)->Reattach(placement);
+    if (!runtime.ok()) {
       LogWarning(absl::StrCat("registry entry ", id, ": could not reattach: ",
-                              redactor_.Redact(s.message())));
-      // Asking an unreachable platform again would only wait twice as long.
-      if (absl::IsUnavailable(s)) continue;
+                              redactor_.Redact(runtime.status().message())));
+      continue;
     }
-    v1::Service live = Refresh(entry, "");
+    v1::Service live =
+        WithRuntime(ToProto(entry, ""), **platform, placement, runtime);
     if (live.state() == v1::SERVICE_STATE_STOPPED ||
         live.state() == v1::SERVICE_STATE_FAILED) {
       LogWarning(absl::StrCat("registry entry ", id, " (", entry.network_arch,
@@ -563,9 +571,9 @@ void ServiceManager::ReportUnregisteredWorkloads(
     absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned =
         (*platform)->ListOwned();
     if (!owned.ok()) {
-      LogInfo(absl::StrCat(name, ": could not look for services missing from ",
-                           "the registry: ",
-                           redactor_.Redact(owned.status().message())));
+      LogInfo(absl::StrCat(
+          name, ": could not look for services missing from ",
+          "the registry: ", redactor_.Redact(owned.status().message())));
       continue;
     }
     for (const platforms::OwnedWorkload& workload : *owned) {

@@ -128,6 +128,11 @@ class ServiceManager {
   // The live state of an entry according to its platform.
   tao::inference::v1::Service Refresh(const registry::ServiceEntry& entry,
                                       absl::string_view latest);
+  // `service` with the state and reason the platform's answer implies.
+  tao::inference::v1::Service WithRuntime(
+      tao::inference::v1::Service service, platforms::Platform& platform,
+      const platforms::Placement& placement,
+      const absl::StatusOr<platforms::RuntimeState>& runtime);
   // Why a workload that stopped running failed: exit code and log tail.
   std::string FailureReason(platforms::Platform& platform,
                             const platforms::Placement& placement,

@@ -49,10 +49,12 @@ class FakePlatform : public Platform {
     Record(absl::StrCat("Logs ", placement.job_id, " ", tail_lines));
     return std::string("log line\n");
   }
-  absl::Status Reattach(Placement& placement) override {
+  absl::StatusOr<RuntimeState> Reattach(Placement& placement) override {
     Record(absl::StrCat("Reattach ", placement.job_id));
     placement.attributes["reattached"] = "yes";
-    return absl::OkStatus();
+    RuntimeState state;
+    state.phase = RuntimeState::Phase::kRunning;
+    return state;
   }
 
   // Every call in order, e.g. "Launch <job_id>".

@@ -446,7 +446,8 @@ TEST_F(LocalDockerPlatformTest, ListOwnedKeepsToThisServerInstance) {
     if (w.job_id != ours.job_id) continue;
     EXPECT_EQ(w.network_arch, "cosmos-rl");
     EXPECT_THAT(w.detail, HasSubstr("Up"));
-    EXPECT_THAT(w.detail, HasSubstr(absl::StrCat("docker rm -f ", ours.job_id)));
+    EXPECT_THAT(w.detail,
+                HasSubstr(absl::StrCat("docker rm -f ", ours.job_id)));
   }
   EXPECT_THAT(ids, Contains(ours.job_id));
   EXPECT_THAT(ids, Not(Contains(theirs.job_id)));

@@ -72,9 +72,13 @@ class ScriptedPlatform : public platforms::Platform {
     absl::MutexLock lock(&mu_);
     terminate_status_ = status;
   }
-  absl::Status Reattach(platforms::Placement&) override {
+  // Like Inspect, but counted apart: reattach_status_ when set.
+  absl::StatusOr<platforms::RuntimeState> Reattach(
+      platforms::Placement&) override {
     absl::MutexLock lock(&mu_);
-    return reattach_status_;
+    ++reattachments_;
+    if (!reattach_status_.ok()) return reattach_status_;
+    return runtime_;
   }
 
   absl::StatusOr<std::vector<platforms::OwnedWorkload>> ListOwned() override {
@@ -112,6 +116,10 @@ class ScriptedPlatform : public platforms::Platform {
     absl::MutexLock lock(&mu_);
     return inspections_;
   }
+  int reattachments() {
+    absl::MutexLock lock(&mu_);
+    return reattachments_;
+  }
 
  private:
   absl::Mutex mu_;
@@ -127,6 +135,7 @@ class ScriptedPlatform : public platforms::Platform {
       ABSL_GUARDED_BY(mu_) = std::vector<platforms::OwnedWorkload>();
   std::string logs_ ABSL_GUARDED_BY(mu_);
   int inspections_ ABSL_GUARDED_BY(mu_) = 0;
+  int reattachments_ ABSL_GUARDED_BY(mu_) = 0;
   int last_tail_lines_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -327,6 +327,7 @@ TEST_F(ServiceManagerTest, ReconcileReportsGoneAndUnregisteredWorkloads) {
   platform_->SetOwned(std::vector<platforms::OwnedWorkload>{
       Owned(registered, "running"),
       Owned("orphan-job", absl::StrCat("running with token ", kToken))});
+  const int inspections_before = platform_->inspections();
 
   ::testing::internal::CaptureStderr();
   manager_->ReconcileAtStartup();
@@ -340,6 +341,9 @@ TEST_F(ServiceManagerTest, ReconcileReportsGoneAndUnregisteredWorkloads) {
   EXPECT_THAT(log, Not(HasSubstr(absl::StrCat(
                        registered, " (cosmos-rl), started by this server"))));
   EXPECT_THAT(log, Not(HasSubstr(kToken)));
+  // One question per entry: Reattach answers with the state.
+  EXPECT_EQ(platform_->reattachments(), 1);
+  EXPECT_EQ(platform_->inspections(), inspections_before);
   // Reported, never removed: the operator decides.
   EXPECT_TRUE(platform_->terminated().empty());
   auto state = registry_->Read();
@@ -358,6 +362,7 @@ TEST_F(ServiceManagerTest, ReconcileAsksAnUnreachablePlatformOnce) {
   const std::string log = ::testing::internal::GetCapturedStderr();
 
   EXPECT_EQ(platform_->inspections(), inspections_before);
+  EXPECT_EQ(platform_->reattachments(), 1);
   EXPECT_THAT(log, HasSubstr("could not reattach: controller down"));
   EXPECT_THAT(log, HasSubstr("could not look for services missing from the "
                              "registry: controller down"));
