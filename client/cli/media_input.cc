@@ -6,28 +6,12 @@
 #include <iterator>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "proto/support/media_types.h"
 
 namespace tao::cli {
 namespace {
-
-struct MimeMapping {
-  const char* extension;
-  const char* mime_type;
-};
-
-// The media types the containers accept (spec §8, §8.1, §8.2).
-constexpr MimeMapping kMimeTypes[] = {
-    {".jpg", "image/jpeg"},      {".jpeg", "image/jpeg"},
-    {".png", "image/png"},       {".webp", "image/webp"},
-    {".gif", "image/gif"},       {".bmp", "image/bmp"},
-    {".tif", "image/tiff"},      {".tiff", "image/tiff"},
-    {".mp4", "video/mp4"},       {".mkv", "video/x-matroska"},
-    {".webm", "video/webm"},     {".avi", "video/x-msvideo"},
-    {".mov", "video/quicktime"},
-};
 
 std::string BaseName(absl::string_view path) {
   size_t slash = path.rfind('/');
@@ -44,22 +28,12 @@ bool IsUrl(absl::string_view argument) {
 }  // namespace
 
 std::string MimeTypeForFileName(absl::string_view file_name) {
-  const std::string base = BaseName(file_name);
-  size_t dot = base.rfind('.');
-  if (dot == std::string::npos) return "";
-  const std::string extension = absl::AsciiStrToLower(base.substr(dot));
-  for (const MimeMapping& mapping : kMimeTypes) {
-    if (extension == mapping.extension) return mapping.mime_type;
-  }
-  return "";
+  return inference::MimeTypeFromExtension(inference::FileExtension(file_name));
 }
 
 std::string ExtensionForMimeType(absl::string_view mime_type) {
-  const std::string lower = absl::AsciiStrToLower(mime_type);
-  for (const MimeMapping& mapping : kMimeTypes) {
-    if (lower == mapping.mime_type) return mapping.extension;
-  }
-  return ".bin";
+  const std::string extension = inference::ExtensionFromMimeType(mime_type);
+  return extension.empty() ? ".bin" : extension;
 }
 
 absl::StatusOr<tao::inference::v1::Media> MediaFromArgument(

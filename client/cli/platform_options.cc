@@ -10,26 +10,13 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "proto/support/platform_options.h"
 
 namespace tao::cli {
 namespace {
 
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
-
-// The StartRequest field (of oneof platform_options) for a platform name.
-const FieldDescriptor* OptionsFieldOf(const std::string& platform) {
-  const std::string field_name =
-      platform == "local-docker" ? "docker" : platform;
-  const FieldDescriptor* field =
-      tao::inference::v1::StartRequest::descriptor()->FindFieldByName(
-          field_name);
-  if (field == nullptr || field->containing_oneof() == nullptr ||
-      field->containing_oneof()->name() != "platform_options") {
-    return nullptr;
-  }
-  return field;
-}
 
 std::string FieldNames(const google::protobuf::Descriptor& message) {
   std::vector<std::string> names;
@@ -78,7 +65,8 @@ absl::Status SetPlatformOptions(
     const std::map<std::string, std::string>& options,
     tao::inference::v1::StartRequest* request) {
   if (options.empty()) return absl::OkStatus();
-  const FieldDescriptor* options_field = OptionsFieldOf(platform);
+  const FieldDescriptor* options_field =
+      inference::PlatformOptionsField(platform);
   if (options_field == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("--option: platform '", platform, "' takes no options"));

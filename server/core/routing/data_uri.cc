@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "proto/support/media_types.h"
 
 namespace tao::routing {
 namespace {
@@ -87,18 +88,6 @@ absl::StatusOr<DataUri> ParseDataUri(absl::string_view uri) {
   return decoded;
 }
 
-std::string FileExtension(absl::string_view path) {
-  size_t slash = path.find_last_of("/\\");
-  absl::string_view name =
-      slash == absl::string_view::npos ? path : path.substr(slash + 1);
-  size_t dot = name.rfind('.');
-  // A leading dot (".bashrc") names a hidden file, not an extension.
-  if (dot == absl::string_view::npos || dot == 0 || dot + 1 == name.size()) {
-    return "";
-  }
-  return absl::AsciiStrToLower(name.substr(dot));
-}
-
 std::string UrlPathExtension(absl::string_view url) {
   size_t end = url.find_first_of("?#");
   if (end != absl::string_view::npos) url = url.substr(0, end);
@@ -110,25 +99,7 @@ std::string UrlPathExtension(absl::string_view url) {
     if (path_start == absl::string_view::npos) return "";
     url = after.substr(path_start);
   }
-  return FileExtension(url);
-}
-
-std::string MimeTypeFromExtension(absl::string_view extension) {
-  std::string ext = absl::AsciiStrToLower(extension);
-  if (!absl::StartsWith(ext, ".")) ext.insert(0, ".");
-  static constexpr std::pair<absl::string_view, absl::string_view> kTypes[] = {
-      {".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"},
-      {".png", "image/png"},   {".webp", "image/webp"},
-      {".gif", "image/gif"},   {".bmp", "image/bmp"},
-      {".tif", "image/tiff"},  {".tiff", "image/tiff"},
-      {".mp4", "video/mp4"},   {".mkv", "video/x-matroska"},
-      {".webm", "video/webm"}, {".avi", "video/avi"},
-      {".mov", "video/mov"},
-  };
-  for (const auto& [known, mime] : kTypes) {
-    if (ext == known) return std::string(mime);
-  }
-  return "";
+  return inference::FileExtension(url);
 }
 
 }  // namespace tao::routing

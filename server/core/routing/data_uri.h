@@ -1,5 +1,6 @@
 // data: URIs (RFC 2397) as the containers use them for media, in both
-// directions (spec §8, §9), and the file-name helpers that pick a MIME type.
+// directions (spec §8, §9), and the extension of a URL's path
+// (proto/support/media_types.h maps extensions to MIME types).
 #ifndef TAO_SERVER_CORE_ROUTING_DATA_URI_H_
 #define TAO_SERVER_CORE_ROUTING_DATA_URI_H_
 
@@ -37,18 +38,9 @@ struct DataUri {
 // ";base64" URIs are supported), no MIME type, or invalid base64.
 absl::StatusOr<DataUri> ParseDataUri(absl::string_view uri);
 
-// Lower-case extension with its dot (".png") of the last path segment of a
-// file name or path; "" when there is none.
-std::string FileExtension(absl::string_view path);
-
 // The extension of a URL's path, ignoring scheme, host, query and fragment:
 // "https://h.example/a/b.MP4?x=1#t" -> ".mp4"; "https://h.example" -> "".
 std::string UrlPathExtension(absl::string_view url);
-
-// MIME type for an extension (".jpg" or "jpg", any case); "" when unknown.
-// Where the containers' accepted types (spec §8) differ from IANA's, the
-// container's spelling wins: ".avi" -> "video/avi", ".mov" -> "video/mov".
-std::string MimeTypeFromExtension(absl::string_view extension);
 
 }  // namespace tao::routing
 

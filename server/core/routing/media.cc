@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "proto/support/media_types.h"
 #include "server/core/common/errors.h"
 #include "server/core/routing/data_uri.h"
 #include "server/core/routing/json_text.h"
@@ -217,8 +218,8 @@ absl::StatusOr<std::string> BytesMimeType(const v1::Media& media,
                      rules.network_arch, " for ", KindName(kind),
                      "s; accepted: ", AcceptedMimeTypes(kind, rules)));
   }
-  const std::string inferred =
-      MimeTypeFromExtension(FileExtension(media.filename()));
+  const std::string inferred = inference::MimeTypeFromExtension(
+      inference::FileExtension(media.filename()));
   if (inferred.empty() || !MimeAccepted(inferred, kind, rules)) {
     return core::InvalidField(
         mime_field,
@@ -235,7 +236,7 @@ absl::StatusOr<CheckedMedia> CheckMedia(const v1::Media& media, MediaKind kind,
                                         const catalog::ArchRules& rules,
                                         absl::string_view field) {
   if (!media.filename().empty()) {
-    const std::string extension = FileExtension(media.filename());
+    const std::string extension = inference::FileExtension(media.filename());
     if (!extension.empty()) {
       if (absl::Status status =
               CheckExtension(extension, kind, rules,

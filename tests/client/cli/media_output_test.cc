@@ -35,6 +35,9 @@ TEST(MimeTypeTest, FromExtensionCaseInsensitive) {
   EXPECT_EQ(MimeTypeForFileName("dir.x/A.JPG"), "image/jpeg");
   EXPECT_EQ(MimeTypeForFileName("clip.mp4"), "video/mp4");
   EXPECT_EQ(MimeTypeForFileName("clip.mkv"), "video/x-matroska");
+  // The containers' spelling, as the server checks it (spec §8).
+  EXPECT_EQ(MimeTypeForFileName("clip.avi"), "video/avi");
+  EXPECT_EQ(MimeTypeForFileName("clip.MOV"), "video/mov");
   EXPECT_EQ(MimeTypeForFileName("notes.txt"), "");
   EXPECT_EQ(MimeTypeForFileName("dir.png/noext"), "");
   EXPECT_EQ(ExtensionForMimeType("video/mp4"), ".mp4");
