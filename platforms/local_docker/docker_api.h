@@ -1,12 +1,12 @@
-// A small Docker Engine API client over libcurl (unix socket or TCP).
+// A small Docker Engine API client over the shared HTTP client (unix socket
+// or TCP).
 //
 // It speaks HTTP only; what the calls mean lives in the driver. Every
 // request carries the API version prefix negotiated once with the engine
 // (GET /version), so that one client works with Debian's 20.10 engine
 // (API 1.41) as well as newer engines that dropped old versions.
 //
-// Thread safety: all methods may be called concurrently (each request uses
-// its own curl handle).
+// Thread safety: all methods may be called concurrently.
 #ifndef TAO_PLATFORMS_LOCAL_DOCKER_DOCKER_API_H_
 #define TAO_PLATFORMS_LOCAL_DOCKER_DOCKER_API_H_
 
@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "platforms/common/http/http_client.h"
 #include "platforms/local_docker/docker_endpoint.h"
 
 namespace tao::platforms::local_docker {
@@ -51,8 +52,9 @@ class DockerApi {
   explicit DockerApi(DockerEndpoint endpoint);
 
   // Sends `request` and returns the engine's answer, whatever its HTTP
-  // status. Errors: UNAVAILABLE naming the endpoint when the engine cannot
-  // be reached, DEADLINE_EXCEEDED when it did not answer in time.
+  // status. Errors as http::TransportStatus (UNAVAILABLE naming the
+  // endpoint when the engine cannot be reached, DEADLINE_EXCEEDED when it
+  // did not answer in time).
   absl::StatusOr<DockerResponse> Call(const DockerRequest& request);
 
   // Like Call, but hands each line of the body to `on_line` as it arrives
@@ -75,6 +77,7 @@ class DockerApi {
       const std::function<void(absl::string_view line)>* on_line);
 
   const DockerEndpoint endpoint_;
+  http::HttpClient http_;
   absl::Mutex mu_;
   std::optional<std::string> api_version_ ABSL_GUARDED_BY(mu_);
 };

@@ -9,6 +9,9 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
+#include "platforms/common/http/http_status.h"
+#include "platforms/common/log.h"
+#include "platforms/common/redactor.h"
 #include "platforms/local_docker/container_state.h"
 #include "platforms/local_docker/image_reference.h"
 #include "platforms/local_docker/labels.h"
@@ -30,14 +33,9 @@ void Report(const ProgressCallback& progress, Phase phase, std::string text) {
 }
 
 // Engine messages may quote what we sent; secrets must not leave.
-std::string Redact(std::string text,
+std::string Redact(const std::string& text,
                    const std::map<std::string, std::string>& secrets) {
-  for (const auto& [name, value] : secrets) {
-    if (value.size() >= 4) {
-      text = absl::StrReplaceAll(text, {{value, absl::StrCat("[", name, "]")}});
-    }
-  }
-  return text;
+  return Redactor::ForValues(secrets).Redact(text);
 }
 
 nlohmann::json ParseJson(const std::string& text) {
@@ -51,10 +49,8 @@ absl::Status EngineError(
   const std::string message = Redact(ErrorMessage(response), secrets);
   const std::string text =
       absl::StrCat("the Docker engine could not ", what, ": ", message);
-  if (response.status == 400) return absl::InvalidArgumentError(text);
-  if (response.status == 404) return absl::NotFoundError(text);
-  if (response.status == 409) return absl::AlreadyExistsError(text);
-  return absl::InternalError(text);
+  absl::Status status = http::HttpStatusToStatus(response.status, text);
+  return status.ok() ? absl::InternalError(text) : status;
 }
 
 std::string ContainerPath(const std::string& name, absl::string_view suffix) {
@@ -384,7 +380,18 @@ void LocalDockerPlatform::RemoveQuietly(const std::string& container) {
   remove.path = ContainerPath(container, "");
   remove.query = {{"force", "true"}, {"v", "true"}};
   remove.timeout = kCleanupTimeout;
-  (void)(*api)->Call(remove);
+  absl::StatusOr<DockerResponse> removed = (*api)->Call(remove);
+  // Cleanup after a failed launch: its own failure must not hide the
+  // launch's error, but must not vanish either.
+  if (!removed.ok()) {
+    LogWarning(absl::StrCat("local-docker: could not remove container ",
+                            container, ": ", removed.status().message(),
+                            "; remove it with `docker rm -f ", container, "`"));
+  } else if (removed->status != 204 && removed->status != 404) {
+    LogWarning(absl::StrCat("local-docker: could not remove container ",
+                            container, ": ", ErrorMessage(*removed),
+                            "; remove it with `docker rm -f ", container, "`"));
+  }
 }
 
 absl::StatusOr<RuntimeState> LocalDockerPlatform::Inspect(

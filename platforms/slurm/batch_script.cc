@@ -3,8 +3,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "platforms/common/shell_quote.h"
 #include "platforms/slurm/enroot_image.h"
-#include "platforms/slurm/shell_quote.h"
 
 namespace tao::platforms::slurm {
 namespace {

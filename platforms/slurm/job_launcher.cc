@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "platforms/common/redactor.h"
 
 namespace tao::platforms::slurm {
 namespace {
@@ -167,11 +168,7 @@ std::string JobLauncher::OutputTail() const {
 
 // Job output may echo anything; error messages must not carry secrets.
 std::string JobLauncher::Redacted(std::string text) const {
-  for (const auto& entry : spec_.secret_env) {
-    if (entry.second.empty()) continue;
-    absl::StrReplaceAll({{entry.second, "[redacted]"}}, &text);
-  }
-  return text;
+  return Redactor::ForValues(spec_.secret_env).Redact(text);
 }
 
 void JobLauncher::Report(const std::string& message) const {

@@ -1,6 +1,7 @@
 #include "platforms/slurm/slurm_commands.h"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -8,9 +9,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "platforms/slurm/shell_quote.h"
+#include "platforms/common/shell_quote.h"
 
 namespace tao::platforms::slurm {
+
+CommandRunner LoginRunner(const SshTarget& login, absl::Duration timeout) {
+  RunnerContext context;
+  context.what = "SLURM command";
+  context.host_role = "login host";
+  context.local_env.push_back("SLURM_CONF");
+  context.unreachable_hint =
+      "check SLURM_HOSTNAME, SLURM_USER, SSH_KEY_PATH and that the key is "
+      "authorized without a passphrase";
+  return CommandRunner(login, timeout, std::move(context));
+}
 namespace {
 
 // Exit code of our own file checks for "no such file".

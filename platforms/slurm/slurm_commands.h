@@ -9,10 +9,16 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "platforms/slurm/command_runner.h"
+#include "absl/time/time.h"
+#include "platforms/common/ssh/command_runner.h"
 #include "platforms/slurm/job_state.h"
 
 namespace tao::platforms::slurm {
+
+// A runner for the SLURM tools on `login` (this machine when its host is
+// empty): local commands keep SLURM_CONF, messages name the login host and
+// the settings to check.
+CommandRunner LoginRunner(const SshTarget& login, absl::Duration timeout);
 
 // Common errors of every command below: UNAVAILABLE when the login host
 // or slurmctld cannot be reached (munge included), FAILED_PRECONDITION

@@ -6,7 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "platforms/slurm/command_runner.h"
+#include "platforms/common/ssh/command_runner.h"
 #include "platforms/slurm/node_ports.h"
 #include "platforms/slurm/slurm_commands.h"
 
@@ -104,7 +104,7 @@ absl::StatusOr<Placement> SlurmPlatform::Launch(
                      " needs an image"));
   }
 
-  CommandRunner runner(settings.login, options_.command_timeout);
+  CommandRunner runner = LoginRunner(settings.login, options_.command_timeout);
   SlurmCommands commands(runner);
   JobLauncher launcher(commands, spec, settings, options_.poll, progress);
   const std::vector<int> ports = ReservePorts(settings);
@@ -170,8 +170,8 @@ absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
     state.detail = "no SLURM job id was recorded";
     return state;
   }
-  CommandRunner runner(LoginFromAttributes(placement.attributes),
-                       options_.command_timeout);
+  CommandRunner runner = LoginRunner(LoginFromAttributes(placement.attributes),
+                                     options_.command_timeout);
   SlurmCommands commands(runner);
   absl::StatusOr<std::optional<JobInfo>> job =
       commands.Query(placement.platform_job_id);
@@ -205,8 +205,8 @@ absl::Status SlurmPlatform::Terminate(const Placement& placement) {
   tunnels_.Close(placement.job_id, TunnelOf(placement),
                  IntAttribute(placement, "tunnel_pid"));
   if (placement.platform_job_id.empty()) return absl::OkStatus();
-  CommandRunner runner(LoginFromAttributes(placement.attributes),
-                       options_.command_timeout);
+  CommandRunner runner = LoginRunner(LoginFromAttributes(placement.attributes),
+                                     options_.command_timeout);
   SlurmCommands commands(runner);
   if (absl::Status s = commands.Cancel(placement.platform_job_id); !s.ok()) {
     return s;
@@ -238,8 +238,8 @@ absl::StatusOr<std::string> SlurmPlatform::Logs(const Placement& placement,
     return absl::NotFoundError(absl::StrCat(
         "no output file was recorded for service ", placement.job_id));
   }
-  CommandRunner runner(LoginFromAttributes(placement.attributes),
-                       options_.command_timeout);
+  CommandRunner runner = LoginRunner(LoginFromAttributes(placement.attributes),
+                                     options_.command_timeout);
   return SlurmCommands(runner).Tail(output, std::max(tail_lines, 1));
 }
 

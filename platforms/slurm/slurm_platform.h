@@ -25,10 +25,10 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "platforms/common/ssh/tunnel_manager.h"
 #include "platforms/platform.h"
 #include "platforms/slurm/job_launcher.h"
 #include "platforms/slurm/slurm_settings.h"
-#include "platforms/slurm/tunnel_manager.h"
 
 namespace tao::platforms::slurm {
 

@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "platforms/common/ssh/ssh_target.h"
 
 namespace tao::platforms::slurm {
 
@@ -39,15 +40,6 @@ enum class ContainerRuntime { kPyxis, kDocker, kNone };
 
 // "pyxis", "docker" or "none".
 absl::string_view RuntimeName(ContainerRuntime runtime);
-
-// An ssh destination with its credentials.
-struct SshTarget {
-  std::string host;         // empty: no ssh, run on this machine
-  std::string user;         // empty: ssh's default
-  std::string key_path;     // empty: ssh's default identities
-  int port = 0;             // 0: ssh's default
-  std::string known_hosts;  // empty: ssh's default files
-};
 
 struct SlurmSettings {
   std::string partition;  // empty: the cluster's default partition

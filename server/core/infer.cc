@@ -1,6 +1,7 @@
 // ServiceManager::Infer: route, validate, send once, decode.
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "platforms/common/http/http_status.h"
 #include "server/core/common/errors.h"
 #include "server/core/placement.h"
 #include "server/core/routing/chat_request.h"
@@ -14,8 +15,7 @@ namespace v1 = ::tao::inference::v1;
 
 // True when no connection was made, so the request was never sent.
 bool IsCouldNotConnect(const absl::Status& status) {
-  return absl::IsUnavailable(status) && !GetDetails(status).has_value() &&
-         absl::StartsWith(status.message(), "could not connect");
+  return platforms::http::RequestNotSent(status);
 }
 
 // True when the backend certainly did not accept the request, so sending it
@@ -35,7 +35,7 @@ constexpr int kMaxNotAcceptedRetries = 5;
 // Request bodies never carry secrets (spec §8): text and URLs holding a
 // secret's value are refused before anything is sent.
 absl::Status RefuseSecretValues(const v1::InferRequest& request,
-                                const Redactor& redactor) {
+                                const platforms::Redactor& redactor) {
   for (int m = 0; m < request.messages_size(); ++m) {
     const v1::ChatMessage& message = request.messages(m);
     for (int p = 0; p < message.parts_size(); ++p) {

@@ -8,10 +8,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "platforms/common/log.h"
 #include "platforms/common/ports.h"
 #include "server/core/common/errors.h"
 #include "server/core/common/ids.h"
-#include "server/core/common/log.h"
 #include "server/core/common/service_convert.h"
 #include "server/core/launch_options.h"
 #include "server/core/placement.h"
@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<ServiceManager>> ServiceManager::Create(
       new ServiceManager(std::move(options)));
 }
 
-Redactor ServiceManager::SecretRedactor(
+platforms::Redactor ServiceManager::SecretRedactor(
     const catalog::Catalog& catalog,
     const std::function<std::optional<std::string>(absl::string_view)>&
         getenv) {
@@ -62,7 +62,7 @@ Redactor ServiceManager::SecretRedactor(
     auto value = getenv ? getenv(name) : ProcessEnv(name);
     if (value.has_value() && !value->empty()) values.push_back(*value);
   }
-  return Redactor(std::move(values));
+  return platforms::Redactor(std::move(values));
 }
 
 ServiceManager::ServiceManager(Options options)
@@ -93,7 +93,9 @@ absl::Status ServiceManager::RefuseSecrets(const v1::StartRequest& request) {
   }
   for (const std::string& secret : options_.catalog->secret_names()) {
     std::optional<std::string> value = GetEnv(secret);
-    if (!value.has_value() || value->size() < 4) continue;
+    if (!value.has_value() || !platforms::Redactor::IsSecretWorthy(*value)) {
+      continue;
+    }
     for (const auto& [field, text] : fields) {
       if (absl::StrContains(text, *value)) {
         return InvalidField(
@@ -291,14 +293,14 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
     return absl::DeadlineExceededError(
         "the Start deadline passed before launch");
   }
-  LogInfo(absl::StrCat(
+  platforms::LogInfo(absl::StrCat(
       "start ", job_id, ": launching ", request.network_arch(), " on ",
       request.platform(), " with image ", image,
       reserved_port ? absl::StrCat(" on port ", reserved_port) : ""));
   absl::StatusOr<platforms::Placement> placement =
       platform->Launch(spec, [&](const platforms::ProgressEvent& event) {
         std::string message = redactor_.Redact(event.message);
-        LogInfo(absl::StrCat("start ", job_id, ": ", message));
+        platforms::LogInfo(absl::StrCat("start ", job_id, ": ", message));
         if (progress) progress(message);
       });
   if (!placement.ok()) {
@@ -325,10 +327,10 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
       !s.ok()) {
     // Nothing may run that the registry does not know about.
     absl::Status stopped = platform->Terminate(*placement);
-    LogError(absl::StrCat("start ", job_id, ": registry write failed (",
-                          s.message(), "); workload ",
-                          stopped.ok() ? "stopped" : "could NOT be stopped: ",
-                          stopped.ok() ? "" : stopped.message()));
+    platforms::LogError(absl::StrCat(
+        "start ", job_id, ": registry write failed (", s.message(),
+        "); workload ", stopped.ok() ? "stopped" : "could NOT be stopped: ",
+        stopped.ok() ? "" : stopped.message()));
     return s;
   }
   v1::StartResponse response;
@@ -372,8 +374,8 @@ void ServiceManager::RecordState(const std::string& job_id,
     return st.Update(std::move(updated));
   });
   if (!s.ok() && !absl::IsCancelled(s)) {
-    LogWarning(absl::StrCat("could not record state ", name, " of ", job_id,
-                            ": ", s.message()));
+    platforms::LogWarning(absl::StrCat("could not record state ", name, " of ",
+                                       job_id, ": ", s.message()));
   }
 }
 
@@ -536,27 +538,28 @@ void ServiceManager::ReconcileAtStartup() {
     absl::StatusOr<platforms::Platform*> platform =
         options_.platforms->Find(entry.platform);
     if (!platform.ok()) {
-      LogWarning(absl::StrCat("registry entry ", id, " is on platform ",
-                              entry.platform,
-                              ", which this server does not offer"));
+      platforms::LogWarning(absl::StrCat("registry entry ", id,
+                                         " is on platform ", entry.platform,
+                                         ", which this server does not offer"));
       continue;
     }
     platforms::Placement placement = PlacementOf(entry);
     absl::StatusOr<platforms::RuntimeState> runtime =
         (*platform)->Reattach(placement);
     if (!runtime.ok()) {
-      LogWarning(absl::StrCat("registry entry ", id, ": could not reattach: ",
-                              redactor_.Redact(runtime.status().message())));
+      platforms::LogWarning(
+          absl::StrCat("registry entry ", id, ": could not reattach: ",
+                       redactor_.Redact(runtime.status().message())));
       continue;
     }
     v1::Service live =
         WithRuntime(ToProto(entry, ""), **platform, placement, runtime);
     if (live.state() == v1::SERVICE_STATE_STOPPED ||
         live.state() == v1::SERVICE_STATE_FAILED) {
-      LogWarning(absl::StrCat("registry entry ", id, " (", entry.network_arch,
-                              " on ", entry.platform, "): ", live.reason(),
-                              "; kept in the registry until `tao-infer stop ",
-                              id, "`"));
+      platforms::LogWarning(absl::StrCat(
+          "registry entry ", id, " (", entry.network_arch, " on ",
+          entry.platform, "): ", live.reason(),
+          "; kept in the registry until `tao-infer stop ", id, "`"));
     }
   }
   ReportUnregisteredWorkloads(*state);
@@ -571,14 +574,14 @@ void ServiceManager::ReportUnregisteredWorkloads(
     absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned =
         (*platform)->ListOwned();
     if (!owned.ok()) {
-      LogInfo(absl::StrCat(
+      platforms::LogInfo(absl::StrCat(
           name, ": could not look for services missing from ",
           "the registry: ", redactor_.Redact(owned.status().message())));
       continue;
     }
     for (const platforms::OwnedWorkload& workload : *owned) {
       if (state.entries().count(workload.job_id) > 0) continue;
-      LogWarning(absl::StrCat(
+      platforms::LogWarning(absl::StrCat(
           name, " runs ", workload.job_id, " (", workload.network_arch,
           "), started by this server but not in the registry ",
           options_.registry->Describe(), ": ",

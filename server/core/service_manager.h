@@ -16,10 +16,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "platforms/common/redactor.h"
 #include "platforms/platform_registry.h"
 #include "server/core/backend/backend_client.h"
 #include "server/core/catalog/catalog.h"
-#include "server/core/common/redactor.h"
 #include "server/core/port_allocator.h"
 #include "server/core/registry/registry.h"
 #include "tao/inference/v1/inference_service.pb.h"
@@ -93,11 +93,11 @@ class ServiceManager {
   void ReconcileAtStartup();
 
   // The redactor for every secret set in the server's environment.
-  const Redactor& redactor() const { return redactor_; }
+  const platforms::Redactor& redactor() const { return redactor_; }
 
   // A redactor for the values of the catalog's secret names in `getenv`
   // (null: the process environment).
-  static Redactor SecretRedactor(
+  static platforms::Redactor SecretRedactor(
       const catalog::Catalog& catalog,
       const std::function<std::optional<std::string>(absl::string_view)>&
           getenv);
@@ -150,7 +150,7 @@ class ServiceManager {
   std::optional<std::string> GetEnv(absl::string_view name) const;
 
   const Options options_;
-  const Redactor redactor_;
+  const platforms::Redactor redactor_;
   PortAllocator ports_;
   absl::Mutex mu_;
   std::set<std::string> starts_in_flight_ ABSL_GUARDED_BY(mu_);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "server/core/common/log.h"
+#include "platforms/common/log.h"
 #include "server/service/grpc_status.h"
 
 namespace tao::service {
@@ -30,7 +30,7 @@ absl::Time DeadlineOf(const grpc::ServerContext& context) {
 
 // Logs "<rpc> <subject>: <outcome> (<ms> ms)" and converts the status. The
 // messages logged are the ones sent to the client: already redacted.
-grpc::Status Finish(const core::Redactor& redactor, absl::string_view rpc,
+grpc::Status Finish(const platforms::Redactor& redactor, absl::string_view rpc,
                     absl::string_view subject, absl::Time started,
                     absl::Status status) {
   // A last guard: no secret value leaves in a message or a log line.
@@ -46,7 +46,7 @@ grpc::Status Finish(const core::Redactor& redactor, absl::string_view rpc,
                    status.ok() ? "OK" : absl::StatusCodeToString(status.code()),
                    status.ok() ? "" : absl::StrCat(" ", status.message()), " (",
                    absl::ToInt64Milliseconds(absl::Now() - started), " ms)");
-  status.ok() ? core::LogInfo(line) : core::LogWarning(line);
+  status.ok() ? platforms::LogInfo(line) : platforms::LogWarning(line);
   return ToGrpcStatus(status);
 }
 

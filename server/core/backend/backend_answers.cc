@@ -27,7 +27,8 @@ bool IsHardFailure(absl::string_view type) {
 // "HTTP 503 model_load_error: <message>", or the body itself when it has
 // no error shape.
 std::string Describe(long http_status, const BackendError& error,
-                     absl::string_view body, const core::Redactor& redactor) {
+                     absl::string_view body,
+                     const platforms::Redactor& redactor) {
   std::string text = absl::StrCat("HTTP ", http_status);
   if (!error.type.empty()) absl::StrAppend(&text, " ", error.type);
   if (!error.message.empty()) {
@@ -66,7 +67,7 @@ BackendError ParseBackendError(absl::string_view body) {
 }
 
 std::string CleanMessage(absl::string_view text,
-                         const core::Redactor& redactor) {
+                         const platforms::Redactor& redactor) {
   std::string clean = redactor.Redact(text);
   if (clean.size() > kMaxBackendMessageChars) {
     clean.resize(kMaxBackendMessageChars);
@@ -76,7 +77,7 @@ std::string CleanMessage(absl::string_view text,
 }
 
 Readiness ReadinessFromAnswer(long http_status, absl::string_view body,
-                              const core::Redactor& redactor) {
+                              const platforms::Redactor& redactor) {
   Readiness readiness;
   readiness.http_status = static_cast<int>(http_status);
   BackendError error = ParseBackendError(body);
@@ -105,7 +106,7 @@ Readiness ReadinessFromAnswer(long http_status, absl::string_view body,
 }
 
 absl::Status ChatErrorFromAnswer(long http_status, absl::string_view body,
-                                 const core::Redactor& redactor) {
+                                 const platforms::Redactor& redactor) {
   BackendError error = ParseBackendError(body);
   const std::string said = absl::StrCat(
       "backend answered ", Describe(http_status, error, body, redactor));

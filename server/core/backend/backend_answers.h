@@ -7,8 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "platforms/common/redactor.h"
 #include "server/core/backend/backend_client.h"
-#include "server/core/common/redactor.h"
 
 namespace tao::backend {
 
@@ -27,16 +27,16 @@ BackendError ParseBackendError(absl::string_view body);
 // `text` redacted, then cut to kMaxBackendMessageChars (in that order, so a
 // cut never leaves part of a secret behind).
 std::string CleanMessage(absl::string_view text,
-                         const core::Redactor& redactor);
+                         const platforms::Redactor& redactor);
 
 // The verdict for a readiness answer with HTTP status `http_status`.
 Readiness ReadinessFromAnswer(long http_status, absl::string_view body,
-                              const core::Redactor& redactor);
+                              const platforms::Redactor& redactor);
 
 // The error for a chat answer other than HTTP 200, with ErrorDetails
 // (reason, backend_error_type, backend_http_status) attached.
 absl::Status ChatErrorFromAnswer(long http_status, absl::string_view body,
-                                 const core::Redactor& redactor);
+                                 const platforms::Redactor& redactor);
 
 }  // namespace tao::backend
 

@@ -1,5 +1,6 @@
 // HTTP client for the inference container's contract (spec §7-9):
-// readiness polling and chat completions, over libcurl with connection reuse.
+// readiness polling and chat completions, over the shared HTTP client
+// (platforms/common/http) with connection reuse.
 #ifndef TAO_SERVER_CORE_BACKEND_BACKEND_CLIENT_H_
 #define TAO_SERVER_CORE_BACKEND_BACKEND_CLIENT_H_
 
@@ -11,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/core/common/redactor.h"
+#include "platforms/common/redactor.h"
 
 namespace tao::backend {
 
@@ -45,7 +46,7 @@ class BackendClient {
     absl::Duration readiness_timeout = absl::Seconds(5);
     // Upper bound for one chat request when the caller has no deadline.
     absl::Duration request_timeout = absl::Seconds(300);
-    core::Redactor redactor;
+    platforms::Redactor redactor;
   };
 
   explicit BackendClient(Options options);
@@ -66,11 +67,11 @@ class BackendClient {
   //   503 model_not_ready (or other) -> UNAVAILABLE (reason NOT_READY)
   //   400 -> INVALID_ARGUMENT (reason BACKEND_ERROR)
   //   500 / other -> INTERNAL (reason BACKEND_ERROR)
-  //   could not connect -> UNAVAILABLE (request never sent), message
-  //       starting "could not connect"; no details
+  //   could not connect -> UNAVAILABLE (request never sent:
+  //       platforms::http::RequestNotSent is true); no details
   //   sent, then connection lost -> UNAVAILABLE saying the request may
-  //       have been processed (never starts "could not connect"; libcurl's
-  //       silent re-send on a fresh connection is refused); no details
+  //       have been processed (RequestNotSent is false; libcurl's silent
+  //       re-send on a fresh connection is refused); no details
   //   deadline -> DEADLINE_EXCEEDED; cancelled -> CANCELLED
   //   host_url not http(s) -> FAILED_PRECONDITION
   // Messages keep the backend's error type and (redacted) message.

@@ -134,9 +134,6 @@ class Catalog {
   std::unique_ptr<const CatalogData> data_;
 };
 
-// Python's shlex.quote.
-std::string ShellQuote(absl::string_view text);
-
 }  // namespace tao::catalog
 
 #endif  // TAO_SERVER_CORE_CATALOG_CATALOG_H_

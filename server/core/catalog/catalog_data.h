@@ -63,9 +63,6 @@ bool IsImageReference(absl::string_view value);
 // True for an api_params.image key: [A-Z][A-Z0-9_]*.
 bool IsImageKey(absl::string_view value);
 
-// Single quotes around `text` always, with ' written as '"'"'.
-std::string SingleQuote(absl::string_view text);
-
 }  // namespace tao::catalog
 
 #endif  // TAO_SERVER_CORE_CATALOG_CATALOG_DATA_H_

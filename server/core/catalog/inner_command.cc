@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "platforms/common/shell_quote.h"
 #include "server/core/catalog/catalog.h"
 #include "server/core/catalog/catalog_data.h"
 #include "server/core/catalog/python_json.h"
@@ -67,7 +68,8 @@ absl::StatusOr<std::string> CosmosRlCommand(const Catalog& catalog,
   if (!env.ok()) return core::InvalidField("env", env.status().message());
   std::string command = absl::StrCat(
       "umask 0 && ", inputs.network_arch, "-inference-microservice --job ",
-      ShellQuote(*job), " --docker_env_vars ", ShellQuote(*env));
+      platforms::ShellQuote(*job), " --docker_env_vars ",
+      platforms::ShellQuote(*env));
   // The server's --port defaults to 8080; the spec's string has no flag.
   if (inputs.container_port != kDefaultPort) {
     absl::StrAppend(&command, " --port ", inputs.container_port);
@@ -83,10 +85,11 @@ absl::StatusOr<std::string> CosmosRlCommand(const Catalog& catalog,
 absl::StatusOr<std::string> CosmosPredictCommand(const CommandInputs& inputs) {
   std::string checkpoint_flag;
   if (absl::StartsWith(inputs.model_path, kHfScheme)) {
-    checkpoint_flag = absl::StrCat("--model ", SingleQuote(inputs.model_key));
-  } else if (absl::StartsWith(inputs.model_path, "/")) {
     checkpoint_flag =
-        absl::StrCat("--checkpoint-path ", SingleQuote(inputs.model_path));
+        absl::StrCat("--model ", platforms::SingleQuote(inputs.model_key));
+  } else if (absl::StartsWith(inputs.model_path, "/")) {
+    checkpoint_flag = absl::StrCat("--checkpoint-path ",
+                                   platforms::SingleQuote(inputs.model_path));
   } else {
     // ValidateModelPath refuses these first; kept for safety.
     return core::InvalidField(
@@ -94,7 +97,7 @@ absl::StatusOr<std::string> CosmosPredictCommand(const CommandInputs& inputs) {
   }
   return absl::StrCat("umask 0 && cosmos_predict inference_microservice start ",
                       checkpoint_flag, " --output-dir ",
-                      SingleQuote(kPredictOutputDir), " --port ",
+                      platforms::SingleQuote(kPredictOutputDir), " --port ",
                       inputs.container_port);
 }
 

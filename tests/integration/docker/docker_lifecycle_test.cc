@@ -292,7 +292,8 @@ TEST_F(DockerLifecycleTest, RestartReportsGoneAndUnregisteredContainers) {
   const std::string lost_id = lost.service().job_id();
   const std::string kept_id = kept.service().job_id();
   ASSERT_TRUE(
-      engine_->Call("DELETE", "/containers/" + gone_id + "?force=true").ok());
+      engine_->Call("DELETE", "/containers/" + gone_id, {{"force", "true"}})
+          .ok());
   nlohmann::ordered_json state = ReadRegistryFile();
   state.erase(lost_id);
   std::ofstream(server_.state_path()) << state.dump(2);

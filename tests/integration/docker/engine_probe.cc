@@ -1,7 +1,5 @@
 #include "tests/integration/docker/engine_probe.h"
 
-#include <curl/curl.h>
-
 #include <memory>
 #include <utility>
 
@@ -9,72 +7,46 @@
 #include "absl/strings/str_cat.h"
 
 namespace tao::integration::docker {
-namespace {
-
-size_t Append(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
-std::string UrlEscape(const std::string& text) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(),
-                                                           curl_easy_cleanup);
-  char* escaped =
-      curl_easy_escape(curl.get(), text.c_str(), static_cast<int>(text.size()));
-  std::string result = escaped != nullptr ? escaped : "";
-  curl_free(escaped);
-  return result;
-}
-
-}  // namespace
 
 EngineProbe::EngineProbe(std::string docker_host) {
+  platforms::http::ConnectionOptions connection;
   if (absl::StartsWith(docker_host, "unix://")) {
-    socket_path_ = docker_host.substr(7);
+    connection.unix_socket = docker_host.substr(7);
     base_url_ = "http://localhost";
   } else if (absl::StartsWith(docker_host, "tcp://")) {
     base_url_ = absl::StrCat("http://", docker_host.substr(6));
   } else {
-    base_url_ = std::move(docker_host);
+    base_url_ = docker_host;
   }
+  description_ = std::move(docker_host);
+  http_ = std::make_unique<platforms::http::HttpClient>(connection);
 }
 
+EngineProbe::~EngineProbe() = default;
+
 absl::StatusOr<EngineAnswer> EngineProbe::Call(
-    const std::string& method, const std::string& path_and_query) const {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(),
-                                                           curl_easy_cleanup);
-  const std::string url = base_url_ + path_and_query;
-  std::string body;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  if (!socket_path_.empty()) {
-    curl_easy_setopt(curl.get(), CURLOPT_UNIX_SOCKET_PATH,
-                     socket_path_.c_str());
-  }
-  curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_PROXY, "");
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
-  const CURLcode code = curl_easy_perform(curl.get());
-  if (code != CURLE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat(method, " ", path_and_query, " on the Docker engine at ",
-                     socket_path_.empty() ? base_url_ : socket_path_, ": ",
-                     curl_easy_strerror(code)));
-  }
-  EngineAnswer answer;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &answer.status);
-  answer.body =
-      nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (answer.body.is_discarded()) answer.body = nullptr;
-  return answer;
+    const std::string& method, const std::string& path,
+    std::vector<std::pair<std::string, std::string>> query) const {
+  platforms::http::HttpRequest request;
+  request.method = method;
+  request.url = base_url_ + path;
+  request.query = std::move(query);
+  absl::StatusOr<platforms::http::HttpExchange> answer =
+      http_->Send(request, absl::StrCat("the Docker engine at ", description_,
+                                        " (", method, " ", path, ")"));
+  if (!answer.ok()) return answer.status();
+  EngineAnswer result;
+  result.status = answer->status;
+  result.body =
+      nlohmann::json::parse(answer->body, nullptr, /*allow_exceptions=*/false);
+  if (result.body.is_discarded()) result.body = nullptr;
+  return result;
 }
 
 absl::StatusOr<nlohmann::json> EngineProbe::InspectContainer(
     const std::string& name) const {
   absl::StatusOr<EngineAnswer> answer =
-      Call("GET", absl::StrCat("/containers/", UrlEscape(name), "/json"));
+      Call("GET", absl::StrCat("/containers/", name, "/json"));
   if (!answer.ok()) return answer.status();
   if (answer->status == 404) {
     return absl::NotFoundError(absl::StrCat("no container named ", name));
@@ -91,8 +63,8 @@ absl::StatusOr<nlohmann::json> EngineProbe::ListContainersLabelled(
     const std::string& label) const {
   const nlohmann::json filters = {{"label", {label}}};
   absl::StatusOr<EngineAnswer> listed =
-      Call("GET", absl::StrCat("/containers/json?all=true&filters=",
-                               UrlEscape(filters.dump())));
+      Call("GET", "/containers/json",
+           {{"all", "true"}, {"filters", filters.dump()}});
   if (!listed.ok()) return listed.status();
   if (listed->status != 200 || !listed->body.is_array()) {
     return absl::InternalError(absl::StrCat(
@@ -109,14 +81,15 @@ int EngineProbe::RemoveContainersLabelled(const std::string& label) const {
     const std::string id = container.value("Id", "");
     if (id.empty()) continue;
     absl::StatusOr<EngineAnswer> gone =
-        Call("DELETE", absl::StrCat("/containers/", id, "?force=true&v=true"));
+        Call("DELETE", absl::StrCat("/containers/", id),
+             {{"force", "true"}, {"v", "true"}});
     if (gone.ok() && gone->status == 204) ++removed;
   }
   return removed;
 }
 
 void EngineProbe::RemoveNetwork(const std::string& name) const {
-  (void)Call("DELETE", absl::StrCat("/networks/", UrlEscape(name)));
+  (void)Call("DELETE", absl::StrCat("/networks/", name));
 }
 
 }  // namespace tao::integration::docker

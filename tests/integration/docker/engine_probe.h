@@ -1,13 +1,17 @@
-// Plain libcurl calls from tests to the Docker engine the server uses, so
-// that what the server did (containers, networks) is checked independently
-// of the driver under test.
+// Plain HTTP calls from tests to the Docker engine the server uses, so that
+// what the server did (containers, networks) is checked independently of the
+// driver under test (which has its own Docker API client).
 #ifndef TAO_TESTS_INTEGRATION_DOCKER_ENGINE_PROBE_H_
 #define TAO_TESTS_INTEGRATION_DOCKER_ENGINE_PROBE_H_
 
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "platforms/common/http/http_client.h"
 
 namespace tao::integration::docker {
 
@@ -20,11 +24,14 @@ class EngineProbe {
  public:
   // `docker_host` in DOCKER_HOST form: unix:///PATH or tcp://HOST:PORT.
   explicit EngineProbe(std::string docker_host);
+  ~EngineProbe();
 
   // One call to the engine's unversioned API, e.g. ("GET",
-  // "/containers/<id>/json"). Errors: UNAVAILABLE when it does not answer.
-  absl::StatusOr<EngineAnswer> Call(const std::string& method,
-                                    const std::string& path_and_query) const;
+  // "/containers/<id>/json"); names in `path` are plain (ids, test names),
+  // `query` values are escaped. Errors: UNAVAILABLE when it does not answer.
+  absl::StatusOr<EngineAnswer> Call(
+      const std::string& method, const std::string& path,
+      std::vector<std::pair<std::string, std::string>> query = {}) const;
 
   // GET /containers/<name>/json: the inspect document, or NOT_FOUND.
   absl::StatusOr<nlohmann::json> InspectContainer(
@@ -41,8 +48,9 @@ class EngineProbe {
   void RemoveNetwork(const std::string& name) const;
 
  private:
-  std::string socket_path_;  // unix:// hosts
+  std::string description_;  // the DOCKER_HOST value
   std::string base_url_;     // http://localhost or http://HOST:PORT
+  std::unique_ptr<platforms::http::HttpClient> http_;
 };
 
 }  // namespace tao::integration::docker

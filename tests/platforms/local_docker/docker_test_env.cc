@@ -1,7 +1,5 @@
 #include "tests/platforms/local_docker/docker_test_env.h"
 
-#include <curl/curl.h>
-
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -28,11 +26,6 @@ bool Answers(const std::string& docker_host) {
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-size_t Append(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
 }
 
 }  // namespace
@@ -89,39 +82,6 @@ std::string RandomJobId() {
 
 std::string UniqueName(const std::string& prefix) {
   return absl::StrCat(prefix, "-", RandomJobId().substr(0, 13));
-}
-
-absl::StatusOr<HttpAnswer> HttpGet(const std::string& url,
-                                   absl::Duration timeout) {
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(),
-                                              &curl_easy_cleanup);
-  HttpAnswer answer;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_PROXY, "");
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(absl::ToInt64Milliseconds(timeout)));
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &Append);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &answer.body);
-  const CURLcode code = curl_easy_perform(curl.get());
-  if (code != CURLE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));
-  }
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &answer.status);
-  return answer;
-}
-
-absl::StatusOr<HttpAnswer> HttpGetUntilOk(const std::string& url,
-                                          absl::Duration patience) {
-  const absl::Time until = absl::Now() + patience;
-  while (true) {
-    absl::StatusOr<HttpAnswer> answer = HttpGet(url);
-    if ((answer.ok() && answer->status == 200) || absl::Now() >= until) {
-      return answer;
-    }
-    absl::SleepFor(absl::Milliseconds(100));
-  }
 }
 
 }  // namespace tao::platforms::local_docker::testing

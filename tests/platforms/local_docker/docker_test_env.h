@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tests/support/http_get.h"
 
 namespace tao::platforms::local_docker::testing {
 
@@ -37,19 +38,10 @@ std::string UniqueName(const std::string& prefix = "tao-test");
 // A random UUID v4 string, as the server makes job ids.
 std::string RandomJobId();
 
-struct HttpAnswer {
-  long status = 0;
-  std::string body;
-};
-
-// GET `url` once. Errors: UNAVAILABLE when nothing answers.
-absl::StatusOr<HttpAnswer> HttpGet(const std::string& url,
-                                   absl::Duration timeout = absl::Seconds(5));
-
-// GETs `url` until it answers 200 or `patience` runs out (polling; the
-// final answer or error is returned either way).
-absl::StatusOr<HttpAnswer> HttpGetUntilOk(const std::string& url,
-                                          absl::Duration patience);
+// HTTP calls the tests make themselves (tests/support/http_get.h).
+using tests::HttpAnswer;
+using tests::HttpGet;
+using tests::HttpGetUntilOk;
 
 }  // namespace tao::platforms::local_docker::testing
 

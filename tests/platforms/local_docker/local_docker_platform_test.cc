@@ -22,6 +22,7 @@
 #include "nlohmann/json.hpp"
 #include "platforms/local_docker/labels.h"
 #include "tests/platforms/local_docker/docker_test_env.h"
+#include "tests/support/free_port.h"
 
 namespace tao::platforms::local_docker {
 namespace {
@@ -34,23 +35,6 @@ using Phase = RuntimeState::Phase;
 
 constexpr char kSecret[] = "hf_test_secret_4f1b9c";
 constexpr absl::Duration kPatience = absl::Seconds(60);
-
-// A port the kernel just handed out (and took back): free now, and unlikely
-// to be picked by another test process at the same time.
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // Spec §5.2's cosmos-rl inner command (for port 8080 it passes no --port).
 std::string CosmosRlCommand(const std::string& job_id,
@@ -134,7 +118,7 @@ class LocalDockerPlatformTest : public ::testing::Test {
                 {"TAO_API_JOB_ID", spec.job_id},
                 {"CLOUD_BASED", "False"}};
     spec.secret_env = {{"HF_TOKEN", kSecret}};
-    spec.host_port = FreePort();
+    spec.host_port = tests::FreeTcpPort();
     spec.deadline = absl::Now() + absl::Minutes(2);
     return spec;
   }
@@ -378,7 +362,7 @@ TEST_F(LocalDockerPlatformTest, CreatesTheNetworkWhenMissingAndSaysSo) {
 TEST_F(LocalDockerPlatformTest, TwoConcurrentLaunchesServeOnTheirOwnPorts) {
   LaunchSpec a = CosmosSpec();
   LaunchSpec b = CosmosSpec();
-  while (b.host_port == a.host_port) b.host_port = FreePort();
+  while (b.host_port == a.host_port) b.host_port = tests::FreeTcpPort();
   absl::StatusOr<Placement> placed_a, placed_b;
   std::thread ta([&] { placed_a = Launch(a); });
   std::thread tb([&] { placed_b = Launch(b); });

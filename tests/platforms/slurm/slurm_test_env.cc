@@ -1,10 +1,6 @@
 #include "tests/platforms/slurm/slurm_test_env.h"
 
-#include <arpa/inet.h>
-#include <curl/curl.h>
 #include <dirent.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,9 +16,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "platforms/common/shell_quote.h"
 #include "platforms/common/subprocess.h"
-#include "platforms/slurm/command_runner.h"
-#include "platforms/slurm/shell_quote.h"
+#include "platforms/slurm/slurm_commands.h"
+#include "tests/support/free_port.h"
+#include "tests/support/test_sshd.h"
 
 namespace tao::platforms::slurm::testing {
 namespace {
@@ -30,11 +28,6 @@ namespace {
 std::string Env(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-size_t AppendBody(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
 }
 
 }  // namespace
@@ -58,26 +51,14 @@ absl::StatusOr<SlurmTestEnv> FindSlurmTestEnv() {
         absl::StrCat("slurmctld does not answer (run scripts/slurm-up): ",
                      ping.ok() ? ping->output : ping.status().ToString()));
   }
-  const std::string env_file =
-      Env("TAO_SSHD_DIR", "/tmp/tao-sshd") + std::string("/sshd.env");
-  std::ifstream in(env_file);
-  if (!in) {
-    return absl::UnavailableError(absl::StrCat(
-        "no ", env_file, " (run scripts/sshd-up for the tunnels)"));
-  }
-  std::map<std::string, std::string> values;
-  for (std::string line; std::getline(in, line);) {
-    std::pair<std::string, std::string> kv =
-        absl::StrSplit(line, absl::MaxSplits('=', 1));
-    values[kv.first] = kv.second;
+  absl::StatusOr<SshTarget> sshd = tests::TestSshd();
+  if (!sshd.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat(sshd.status().message(), " (needed for the tunnels)"));
   }
   SlurmTestEnv env;
-  env.sshd.host = values["SLURM_HOSTNAME"];
-  env.sshd.user = values["SLURM_USER"];
-  env.sshd.key_path = values["SSH_KEY_PATH"];
-  env.sshd.known_hosts = values["SLURM_SSH_KNOWN_HOSTS"];
-  absl::SimpleAtoi(values["SLURM_SSH_PORT"], &env.sshd.port);
-  CommandRunner probe(env.sshd, absl::Seconds(20));
+  env.sshd = *std::move(sshd);
+  CommandRunner probe = LoginRunner(env.sshd, absl::Seconds(20));
   absl::StatusOr<RunResult> login = probe.Run("true");
   if (!login.ok() || login->exit_code != 0) {
     return absl::UnavailableError(
@@ -87,58 +68,7 @@ absl::StatusOr<SlurmTestEnv> FindSlurmTestEnv() {
   return env;
 }
 
-int FreeHostPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-absl::StatusOr<HttpAnswer> HttpGet(const std::string& url) {
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
-  HttpAnswer answer;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  CURLcode code = curl_easy_perform(curl);
-  if (code == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
-  }
-  curl_easy_cleanup(curl);
-  if (code != CURLE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));
-  }
-  return answer;
-}
-
-absl::StatusOr<HttpAnswer> HttpGetUntilOk(const std::string& url,
-                                          absl::Duration timeout) {
-  const absl::Time give_up = absl::Now() + timeout;
-  std::string last;
-  while (absl::Now() < give_up) {
-    absl::StatusOr<HttpAnswer> answer = HttpGet(url);
-    if (answer.ok() && answer->status == 200) return answer;
-    last = answer.ok()
-               ? absl::StrCat("HTTP ", answer->status, " ", answer->body)
-               : answer.status().ToString();
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return absl::DeadlineExceededError(
-      absl::StrCat("GET ", url, " never answered 200; last: ", last));
-}
+int FreeHostPort() { return tests::FreeTcpPort(); }
 
 std::string Shell(const std::string& command) {
   absl::StatusOr<RunResult> result =

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "platforms/slurm/slurm_settings.h"
+#include "tests/support/http_get.h"
 
 namespace tao::platforms::slurm::testing {
 
@@ -35,16 +36,10 @@ bool SlurmRequired();
 // A TCP port free on 127.0.0.1 right now.
 int FreeHostPort();
 
-struct HttpAnswer {
-  long status = 0;
-  std::string body;
-};
-// GET `url`. Errors: UNAVAILABLE when no HTTP answer came.
-absl::StatusOr<HttpAnswer> HttpGet(const std::string& url);
-// GETs until HTTP 200 or `timeout`. Errors: DEADLINE_EXCEEDED with the
-// last failure.
-absl::StatusOr<HttpAnswer> HttpGetUntilOk(const std::string& url,
-                                          absl::Duration timeout);
+// HTTP calls the tests make themselves (tests/support/http_get.h).
+using tests::HttpAnswer;
+using tests::HttpGet;
+using tests::HttpGetUntilOk;
 
 // Runs a shell command here and returns its output (exit code ignored).
 std::string Shell(const std::string& command);

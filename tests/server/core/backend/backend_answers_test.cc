@@ -153,7 +153,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(CleanMessageTest, RedactsBeforeCutting) {
   const std::string secret = "hf_abcdefghijklmnop";
-  core::Redactor redactor({secret});
+  platforms::Redactor redactor({secret});
   // The secret straddles the cut: it must not leave a prefix behind.
   std::string text(kMaxBackendMessageChars - 5, 'x');
   text += secret;

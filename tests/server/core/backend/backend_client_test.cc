@@ -50,7 +50,7 @@ std::unique_ptr<ReferenceBackendProcess> StartBackend(
 
 BackendClient::Options ClientOptions() {
   BackendClient::Options options;
-  options.redactor = core::Redactor({kSecret});
+  options.redactor = platforms::Redactor({kSecret});
   return options;
 }
 

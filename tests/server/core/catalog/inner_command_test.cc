@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platforms/common/shell_quote.h"
 #include "server/core/catalog/catalog.h"
 #include "server/core/common/errors.h"
 #include "tests/server/core/catalog/config_dir.h"
@@ -284,7 +285,7 @@ std::vector<std::string> ArgumentsUnderBash(const std::string& executable,
   const std::string script =
       absl::StrCat(executable, "() { printf '%s\\0' \"$@\"; }; ", command);
   const std::string shell =
-      absl::StrCat("bash -c ", ShellQuote(script), " 2>&1");
+      absl::StrCat("bash -c ", platforms::ShellQuote(script), " 2>&1");
   FILE* pipe = popen(shell.c_str(), "r");
   if (pipe == nullptr) return {"popen failed"};
   std::string output;

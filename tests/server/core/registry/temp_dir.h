@@ -1,8 +1,6 @@
-// A fresh directory for one test, removed with everything in it afterwards.
+// File helpers for the registry tests, and their temporary directory.
 #ifndef TAO_TESTS_SERVER_CORE_REGISTRY_TEMP_DIR_H_
 #define TAO_TESTS_SERVER_CORE_REGISTRY_TEMP_DIR_H_
-
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,35 +9,12 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 
 namespace tao::registry::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    const char* base = getenv("TEST_TMPDIR");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") +
-                          "/tao-registry-test.XXXXXX";
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    if (mkdtemp(name.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp(" << pattern << ") failed";
-    }
-    path_ = name.data();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// One fresh directory per test (tests/support/temp_dir.h).
+using TempDir = ::tao::tests::TempDir;
 
 inline std::string ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,4 +1,4 @@
-#include "server/core/common/log.h"
+#include "platforms/common/log.h"
 
 #include <cstdio>
 #include <string>
@@ -9,7 +9,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
-namespace tao::core {
+namespace tao::platforms {
 
 void Log(absl::string_view level, absl::string_view message) {
   static absl::Mutex mu(absl::kConstInit);
@@ -25,4 +25,4 @@ void Log(absl::string_view level, absl::string_view message) {
   std::fflush(stderr);
 }
 
-}  // namespace tao::core
+}  // namespace tao::platforms

@@ -1,8 +1,8 @@
-#include "server/core/backend/curl_handle_pool.h"
+#include "platforms/common/http/curl_handle_pool.h"
 
 #include <mutex>
 
-namespace tao::backend {
+namespace tao::platforms::http {
 namespace {
 
 void GlobalInitOnce() {
@@ -75,4 +75,4 @@ void CurlHandlePool::UnlockShared(CURL* /*handle*/, curl_lock_data data,
   static_cast<CurlHandlePool*>(self)->share_locks_[data].Unlock();
 }
 
-}  // namespace tao::backend
+}  // namespace tao::platforms::http

@@ -1,4 +1,5 @@
-// SSH tunnels from this host to services on SLURM nodes:
+// SSH tunnels from this host to services behind an ssh host (a SLURM node
+// behind its login host, a port on a Brev instance):
 //   ssh -N -L 127.0.0.1:<host_port>:<node_addr>:<node_port> <tunnel host>
 // Each tunnel is one ssh process, started with Spawn (its own session) and
 // known by its pid only: it is stopped by pid, never by a name pattern. A
@@ -7,8 +8,8 @@
 //
 // Thread safety: all methods may be called concurrently; opening a tunnel
 // holds the manager's lock (at most open_timeout).
-#ifndef TAO_PLATFORMS_SLURM_TUNNEL_MANAGER_H_
-#define TAO_PLATFORMS_SLURM_TUNNEL_MANAGER_H_
+#ifndef TAO_PLATFORMS_COMMON_SSH_TUNNEL_MANAGER_H_
+#define TAO_PLATFORMS_COMMON_SSH_TUNNEL_MANAGER_H_
 
 #include <sys/types.h>
 
@@ -22,14 +23,16 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "platforms/slurm/slurm_settings.h"
+#include "platforms/common/ssh/ssh_target.h"
 
-namespace tao::platforms::slurm {
+namespace tao::platforms {
 
 struct TunnelSpec {
   SshTarget via;  // the host the tunnel goes through, with credentials
   int host_port = 0;
-  std::string node_addr;  // as the tunnel host resolves it
+  // The address and port behind the tunnel, as the tunnel host resolves
+  // them (a SLURM node's address, or 127.0.0.1 on the instance itself).
+  std::string node_addr;
   int node_port = 0;
 };
 
@@ -81,6 +84,6 @@ class TunnelManager {
   std::map<std::string, Tunnel> tunnels_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace tao::platforms::slurm
+}  // namespace tao::platforms
 
-#endif  // TAO_PLATFORMS_SLURM_TUNNEL_MANAGER_H_
+#endif  // TAO_PLATFORMS_COMMON_SSH_TUNNEL_MANAGER_H_

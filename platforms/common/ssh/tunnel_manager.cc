@@ -1,4 +1,4 @@
-#include "platforms/slurm/tunnel_manager.h"
+#include "platforms/common/ssh/tunnel_manager.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -14,10 +14,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "platforms/common/ports.h"
+#include "platforms/common/ssh/command_runner.h"
 #include "platforms/common/subprocess.h"
-#include "platforms/slurm/command_runner.h"
 
-namespace tao::platforms::slurm {
+namespace tao::platforms {
 namespace {
 
 constexpr absl::Duration kStopGrace = absl::Seconds(2);
@@ -193,4 +193,4 @@ std::set<int> TunnelManager::NodePorts() const {
   return ports;
 }
 
-}  // namespace tao::platforms::slurm
+}  // namespace tao::platforms

@@ -1,21 +1,21 @@
-#include "platforms/slurm/command_runner.h"
+#include "platforms/common/ssh/command_runner.h"
 
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
-namespace tao::platforms::slurm {
+namespace tao::platforms {
 namespace {
 
 // ssh exits with 255 when it fails itself (connection, authentication).
 constexpr int kSshFailure = 255;
 
-std::vector<std::string> CleanEnvironment() {
+std::vector<std::string> CleanEnvironment(
+    const std::vector<std::string>& keep) {
   std::vector<std::string> env = {"env", "-i"};
-  for (const char* name :
-       {"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "SLURM_CONF"}) {
-    if (const char* value = std::getenv(name)) {
+  for (const std::string& name : keep) {
+    if (const char* value = std::getenv(name.c_str())) {
       env.push_back(absl::StrCat(name, "=", value));
     }
   }
@@ -43,41 +43,46 @@ std::vector<std::string> SshOptions(const SshTarget& target) {
   return argv;
 }
 
+std::string SshDestination(const SshTarget& target) {
+  return target.user.empty() ? target.host
+                             : absl::StrCat(target.user, "@", target.host);
+}
+
 absl::StatusOr<RunResult> CommandRunner::Run(
     const std::string& command_line, const std::string& stdin_text) const {
   std::vector<std::string> argv;
-  if (login_.host.empty()) {
-    argv = CleanEnvironment();
+  if (target_.host.empty()) {
+    argv = CleanEnvironment(context_.local_env);
     argv.insert(argv.end(), {"/bin/sh", "-c", command_line});
   } else {
-    // ssh hands the one command string to the login user's shell.
-    argv = SshOptions(login_);
-    argv.insert(argv.end(), {login_.host, command_line});
+    // ssh hands the one command string to the remote user's shell.
+    argv = SshOptions(target_);
+    argv.insert(argv.end(), {target_.host, command_line});
   }
   absl::StatusOr<RunResult> result =
       tao::platforms::Run(argv, timeout_, stdin_text);
   if (!result.ok()) {
     if (absl::IsDeadlineExceeded(result.status())) {
-      return absl::UnavailableError(
-          absl::StrCat("SLURM command on ", Where(), " did not answer within ",
-                       absl::FormatDuration(timeout_)));
+      return absl::UnavailableError(absl::StrCat(
+          context_.what, " on ", Where(), " did not answer within ",
+          absl::FormatDuration(timeout_)));
     }
     return result.status();
   }
-  if (!login_.host.empty() && result->exit_code == kSshFailure) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot reach ", Where(),
-        " over ssh: ", absl::StripAsciiWhitespace(result->output),
-        " (check SLURM_HOSTNAME, SLURM_USER, SSH_KEY_PATH and that the key "
-        "is authorized without a passphrase)"));
+  if (!target_.host.empty() && result->exit_code == kSshFailure) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot reach ", Where(),
+                     " over ssh: ", absl::StripAsciiWhitespace(result->output),
+                     context_.unreachable_hint.empty()
+                         ? ""
+                         : absl::StrCat(" (", context_.unreachable_hint, ")")));
   }
   return result;
 }
 
 std::string CommandRunner::Where() const {
-  if (login_.host.empty()) return "this machine";
-  return absl::StrCat(
-      "login host ", login_.user.empty() ? "" : login_.user + "@", login_.host);
+  if (target_.host.empty()) return "this machine";
+  return absl::StrCat(context_.host_role, " ", SshDestination(target_));
 }
 
-}  // namespace tao::platforms::slurm
+}  // namespace tao::platforms

@@ -1,6 +1,6 @@
 // Redactor hides every occurrence of every secret value of 4+ characters,
 // including occurrences that overlap each other.
-#include "server/core/common/redactor.h"
+#include "platforms/common/redactor.h"
 
 #include <ostream>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "gtest/gtest.h"
 
-namespace tao::core {
+namespace tao::platforms {
 namespace {
 
 struct Case {
@@ -115,4 +115,4 @@ TEST(RedactorDefaultTest, OutputNeverContainsASecret) {
 }
 
 }  // namespace
-}  // namespace tao::core
+}  // namespace tao::platforms

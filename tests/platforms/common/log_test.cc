@@ -1,6 +1,6 @@
 // Log writes one "<UTC time> <level> <message>" line per call to stderr, and
 // lines from concurrent callers never interleave.
-#include "server/core/common/log.h"
+#include "platforms/common/log.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -20,7 +20,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 
-namespace tao::core {
+namespace tao::platforms {
 namespace {
 
 // Sends file descriptor 2 to a fresh temp file until Stop().
@@ -165,4 +165,4 @@ TEST(LogTest, ConcurrentCallersNeverInterleave) {
 }
 
 }  // namespace
-}  // namespace tao::core
+}  // namespace tao::platforms

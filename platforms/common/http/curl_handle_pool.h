@@ -1,8 +1,8 @@
-// libcurl setup shared by every BackendClient: one curl_global_init per
+// libcurl setup shared by every HttpClient: one curl_global_init per
 // process, and a pool of easy handles whose connections live in one shared
 // cache, so keep-alive connections are reused across calls and threads.
-#ifndef TAO_SERVER_CORE_BACKEND_CURL_HANDLE_POOL_H_
-#define TAO_SERVER_CORE_BACKEND_CURL_HANDLE_POOL_H_
+#ifndef TAO_PLATFORMS_COMMON_HTTP_CURL_HANDLE_POOL_H_
+#define TAO_PLATFORMS_COMMON_HTTP_CURL_HANDLE_POOL_H_
 
 #include <curl/curl.h>
 
@@ -11,7 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 
-namespace tao::backend {
+namespace tao::platforms::http {
 
 // Thread-safe. Handles are handed out one caller at a time; the pool must
 // outlive every Lease.
@@ -57,6 +57,6 @@ class CurlHandlePool {
   std::vector<CURL*> idle_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace tao::backend
+}  // namespace tao::platforms::http
 
-#endif  // TAO_SERVER_CORE_BACKEND_CURL_HANDLE_POOL_H_
+#endif  // TAO_PLATFORMS_COMMON_HTTP_CURL_HANDLE_POOL_H_

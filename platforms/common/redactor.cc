@@ -1,18 +1,21 @@
-#include "server/core/common/redactor.h"
+#include "platforms/common/redactor.h"
 
 #include <algorithm>
 #include <utility>
 
-namespace tao::core {
-
-namespace {
-constexpr absl::string_view kMarker = "[REDACTED]";
-}  // namespace
+namespace tao::platforms {
 
 Redactor::Redactor(std::vector<std::string> secrets) {
   for (std::string& secret : secrets) {
-    if (secret.size() >= 4) secrets_.push_back(std::move(secret));
+    if (IsSecretWorthy(secret)) secrets_.push_back(std::move(secret));
   }
+}
+
+Redactor Redactor::ForValues(
+    const std::map<std::string, std::string>& secrets) {
+  std::vector<std::string> values;
+  for (const auto& [name, value] : secrets) values.push_back(value);
+  return Redactor(std::move(values));
 }
 
 std::string Redactor::Redact(absl::string_view text) const {
@@ -41,11 +44,11 @@ std::string Redactor::Redact(absl::string_view text) const {
       end = std::max(end, ranges[i].second);
     }
     out.append(text.data() + copied, begin - copied);
-    out.append(kMarker.data(), kMarker.size());
+    out.append(kPlaceholder.data(), kPlaceholder.size());
     copied = end;
   }
   out.append(text.data() + copied, text.size() - copied);
   return out;
 }
 
-}  // namespace tao::core
+}  // namespace tao::platforms
