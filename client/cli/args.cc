@@ -179,13 +179,16 @@ std::vector<FlagSpec> CommandFlags(CliArgs& args) {
     case Command::kStart:
       return StartFlags(args.start);
     case Command::kStop:
-      return {BoolFlag("yes", &args.stop.yes)};
+      return {BoolFlag("yes", &args.stop.yes),
+              SecondsFlag("timeout", &args.stop.timeout_seconds)};
     case Command::kList:
       return {StringFlag("network-arch", &args.list.network_arch),
               StringFlag("platform", &args.list.platform),
-              BoolFlag("refresh", &args.list.refresh)};
+              BoolFlag("refresh", &args.list.refresh),
+              SecondsFlag("timeout", &args.list.timeout_seconds)};
     case Command::kGet:
-      return {BoolFlag("refresh", &args.get.refresh)};
+      return {BoolFlag("refresh", &args.get.refresh),
+              SecondsFlag("timeout", &args.get.timeout_seconds)};
     case Command::kWait:
       return {SecondsFlag("timeout", &args.wait.timeout_seconds)};
     case Command::kInfer:

@@ -38,17 +38,20 @@ struct StartArgs {
 struct StopArgs {
   std::string job_id;  // empty: the registry's latest, after confirmation
   bool yes = false;
+  std::optional<double> timeout_seconds;  // each call
 };
 
 struct ListArgs {
   std::string network_arch;  // filters
   std::string platform;
   bool refresh = false;
+  std::optional<double> timeout_seconds;
 };
 
 struct GetArgs {
   std::string job_id;
   bool refresh = false;
+  std::optional<double> timeout_seconds;
 };
 
 struct WaitArgs {

@@ -10,6 +10,7 @@ using tao::inference::v1::ErrorDetails;
 using tao::inference::v1::ErrorStatus;
 
 int CliError::exit_code() const {
+  if (service_failed) return kExitServiceFailed;
   return ExitCodeFor(code, reason(), server_reached);
 }
 

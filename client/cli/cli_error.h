@@ -21,11 +21,19 @@ struct CliError {
   std::optional<tao::inference::v1::ErrorDetails> details;
   // False when the failure came from the transport, not from the server.
   bool server_reached = true;
+  // The service itself failed (a wait that ended FAILED or STOPPED): exit 4
+  // whatever the code says.
+  bool service_failed = false;
   // Extra machine-readable facts the CLI adds to the JSON "details" (e.g.
-  // the sampling fields a script must pass).
+  // the sampling fields a script must pass, or "cli_reason" for a refusal
+  // the CLI made itself).
   nlohmann::json extra = nlohmann::json::object();
 
-  std::string reason() const { return details ? details->reason() : ""; }
+  // ErrorDetails.reason_code; UNSPECIFIED without details.
+  tao::inference::v1::ErrorReason reason() const {
+    return details ? details->reason_code()
+                   : tao::inference::v1::ERROR_REASON_UNSPECIFIED;
+  }
   int exit_code() const;
 };
 

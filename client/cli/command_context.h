@@ -4,16 +4,32 @@
 #define TAO_CLIENT_CLI_COMMAND_CONTEXT_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 
 #include <istream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
+#include "absl/time/time.h"
 #include "client/cli/cli_error.h"
 #include "tao/inference/v1/inference_service.grpc.pb.h"
 
 namespace tao::cli {
+
+// Deadlines of calls made without --timeout (docs/cli.md, "Deadlines"), so
+// that a server that never answers cannot hang the CLI. list, get, stop and
+// the lookups infer makes: the Python client's default.
+inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(60);
+// start: long enough for an image pull or a SLURM queue.
+inline constexpr absl::Duration kDefaultStartTimeout = absl::Hours(1);
+// infer: the generated clients' default.
+inline constexpr absl::Duration kDefaultInferTimeout = absl::Minutes(10);
+
+// `seconds` (a --timeout flag) when given, else `fallback`.
+absl::Duration TimeoutOr(const std::optional<double>& seconds,
+                         absl::Duration fallback);
 
 // The streams a command talks through. Results go to `out` (one JSON
 // document with --json); messages, progress chatter and questions go to
@@ -36,9 +52,16 @@ struct CliContext {
   bool json = false;
   std::string server;  // the address, for messages
 
+  // A context for one call that gives up after `timeout`
+  // (DEADLINE_EXCEEDED, exit 5). Every call the CLI makes gets one.
+  std::unique_ptr<grpc::ClientContext> NewCall(absl::Duration timeout) const;
+
   // Wraps a failed call, telling a connection that never came up from a
   // failure the server reported.
   CliError RpcError(const grpc::Status& status) const;
+  // The same for a call made with NewCall(timeout): a deadline it ran into
+  // says how long it waited and how to wait longer.
+  CliError RpcError(const grpc::Status& status, absl::Duration timeout) const;
 
   // Reports `error` (stderr, or a JSON document on stdout with --json) and
   // returns its exit code.

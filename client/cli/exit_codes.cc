@@ -2,14 +2,17 @@
 
 namespace tao::cli {
 
-int ExitCodeFor(grpc::StatusCode code, absl::string_view reason,
+int ExitCodeFor(grpc::StatusCode code, tao::inference::v1::ErrorReason reason,
                 bool server_reached) {
   // Reasons are more specific than codes, so they are looked at first.
-  if (reason == "AMBIGUOUS_TARGET" || reason == "NO_SERVICE") {
-    return kExitNotFound;
-  }
-  if (reason == "MODEL_LOAD_FAILED" || reason == "SERVICE_FAILED") {
-    return kExitServiceFailed;
+  switch (reason) {
+    case tao::inference::v1::ERROR_REASON_AMBIGUOUS_TARGET:
+    case tao::inference::v1::ERROR_REASON_NO_SERVICE:
+      return kExitNotFound;
+    case tao::inference::v1::ERROR_REASON_MODEL_LOAD_FAILED:
+      return kExitServiceFailed;
+    default:
+      break;
   }
   switch (code) {
     case grpc::StatusCode::OK:

@@ -4,7 +4,7 @@
 
 #include <grpcpp/support/status.h>
 
-#include "absl/strings/string_view.h"
+#include "tao/inference/v1/inference_service.pb.h"
 
 namespace tao::cli {
 
@@ -16,9 +16,11 @@ enum ExitCode : int {
   // Bad flags or arguments, or INVALID_ARGUMENT from the server.
   kExitUsage = 2,
   // No such service, no service at all, or an ambiguous target (NOT_FOUND;
-  // FAILED_PRECONDITION with reason AMBIGUOUS_TARGET or NO_SERVICE).
+  // FAILED_PRECONDITION with reason ERROR_REASON_AMBIGUOUS_TARGET or
+  // ERROR_REASON_NO_SERVICE).
   kExitNotFound = 3,
-  // The service failed (WaitReady ended FAILED, MODEL_LOAD_FAILED).
+  // The service failed (WaitReady ended FAILED or STOPPED, reason
+  // ERROR_REASON_MODEL_LOAD_FAILED).
   kExitServiceFailed = 4,
   // DEADLINE_EXCEEDED, or `wait` ran out of time.
   kExitTimeout = 5,
@@ -26,10 +28,11 @@ enum ExitCode : int {
   kExitUnreachable = 6,
 };
 
-// Maps a failed call to its exit code. `reason` is ErrorDetails.reason (may
-// be empty). `server_reached` tells UNAVAILABLE sent by the server (e.g. a
-// backend still loading) from a connection that never came up.
-int ExitCodeFor(grpc::StatusCode code, absl::string_view reason,
+// Maps a failed call to its exit code. `reason` is ErrorDetails.reason_code
+// (UNSPECIFIED without details). `server_reached` tells UNAVAILABLE sent by
+// the server (e.g. a backend still loading) from a connection that never
+// came up.
+int ExitCodeFor(grpc::StatusCode code, tao::inference::v1::ErrorReason reason,
                 bool server_reached);
 
 // The exit-code table as help text, one code a line.

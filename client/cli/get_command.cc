@@ -1,6 +1,4 @@
 // `tao-infer get JOB_ID [--refresh]`.
-#include <grpcpp/client_context.h>
-
 #include "client/cli/commands.h"
 #include "client/cli/human_output.h"
 #include "client/cli/json_output.h"
@@ -12,9 +10,11 @@ int RunGet(const CliContext& context, const GetArgs& args) {
   request.set_job_id(args.job_id);
   request.set_refresh(args.refresh);
   tao::inference::v1::Service service;
-  grpc::ClientContext call;
-  const grpc::Status status = context.stub.Get(&call, request, &service);
-  if (!status.ok()) return context.Fail(context.RpcError(status));
+  const absl::Duration timeout =
+      TimeoutOr(args.timeout_seconds, kDefaultCallTimeout);
+  const grpc::Status status =
+      context.stub.Get(context.NewCall(timeout).get(), request, &service);
+  if (!status.ok()) return context.Fail(context.RpcError(status, timeout));
   if (context.json) {
     PrintJson(context.io.out, ProtoToJson(service));
   } else {

@@ -39,6 +39,12 @@ std::string PhaseName(tao::inference::v1::Phase phase) {
   return absl::AsciiStrToLower(absl::StripPrefix(name, "PHASE_"));
 }
 
+std::string ReasonName(tao::inference::v1::ErrorReason reason) {
+  const std::string& name = tao::inference::v1::ErrorReason_Name(reason);
+  if (name.empty()) return absl::StrCat("REASON_", static_cast<int>(reason));
+  return std::string(absl::StripPrefix(name, "ERROR_REASON_"));
+}
+
 std::string FormatSeconds(const google::protobuf::Duration& duration) {
   const double seconds = duration.seconds() + duration.nanos() / 1e9;
   return absl::StrFormat("%.1fs", seconds);
@@ -150,8 +156,9 @@ std::string FormatError(const CliError& error) {
   std::string text = absl::StrCat("tao-infer: error: ", error.message, "\n");
   if (!error.details) return text;
   const auto& details = *error.details;
-  if (!details.reason().empty()) {
-    absl::StrAppend(&text, "  reason: ", details.reason(), "\n");
+  if (details.reason_code() != tao::inference::v1::ERROR_REASON_UNSPECIFIED) {
+    absl::StrAppend(&text, "  reason: ", ReasonName(details.reason_code()),
+                    "\n");
   }
   if (details.candidates_size() > 0) {
     absl::StrAppend(&text, "  candidates:\n",

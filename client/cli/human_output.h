@@ -14,6 +14,8 @@ namespace tao::cli {
 std::string StateName(tao::inference::v1::ServiceState state);
 // "loading" for PHASE_LOADING.
 std::string PhaseName(tao::inference::v1::Phase phase);
+// "AMBIGUOUS_TARGET" for ERROR_REASON_AMBIGUOUS_TARGET.
+std::string ReasonName(tao::inference::v1::ErrorReason reason);
 // "12.3s".
 std::string FormatSeconds(const google::protobuf::Duration& duration);
 

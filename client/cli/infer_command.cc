@@ -1,9 +1,5 @@
 // `tao-infer infer [--job-id ID | --network-arch A] [--text T] [--image X]...
 // [--video X]... [sampling flags] [--accept-defaults] [--output FILE]`.
-#include <grpcpp/client_context.h>
-
-#include <chrono>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli/commands.h"
@@ -13,6 +9,7 @@
 #include "client/cli/json_output.h"
 #include "client/cli/media_input.h"
 #include "client/cli/sampling_prompt.h"
+#include "client/cli/sampling_schema.h"
 
 namespace tao::cli {
 namespace {
@@ -40,35 +37,44 @@ absl::StatusOr<ChatMessage> BuildMessage(const InferArgs& args) {
 }
 
 CliError MissingFieldsError(const InferTarget& target,
-                            const std::vector<SamplingField>& missing) {
+                            const SamplingFields& missing) {
   CliError error = UsageError(absl::StrCat(
       "no terminal to ask for the sampling fields of ", target.network_arch,
       "; pass them as flags, or --accept-defaults to let the server apply "
       "its defaults:\n",
       absl::StripTrailingAsciiWhitespace(DescribeFields(missing))));
   nlohmann::json fields = nlohmann::json::array();
-  for (const SamplingField& field : missing) {
-    fields.push_back({{"name", field.name},
-                      {"flag", FlagForField(field.name)},
-                      {"default", field.default_text}});
+  for (const auto& field : missing) {
+    fields.push_back({{"name", field.name()},
+                      {"flag", FlagForField(field.name())},
+                      {"default", DefaultText(field)}});
   }
-  error.extra = {{"reason", "SAMPLING_FIELDS_REQUIRED"},
+  error.extra = {{"cli_reason", "SAMPLING_FIELDS_REQUIRED"},
                  {"job_id", target.job_id},
                  {"network_arch", target.network_arch},
                  {"missing_fields", fields}};
   return error;
 }
 
-// Asks for (or checks) the sampling fields of the target's architecture.
-// Returns the error, or nullopt with *sampling filled.
+// Asks for (or checks) the sampling fields of the target's architecture,
+// as the server describes them. Returns the error, or nullopt with
+// *sampling filled.
 std::optional<CliError> DecideSampling(const CliContext& context,
                                        const InferArgs& args,
                                        const InferTarget& target,
                                        SamplingParams* sampling) {
   *sampling = args.sampling;
-  const std::vector<SamplingField>* fields =
-      SamplingFieldsFor(target.network_arch);
-  if (fields == nullptr) return std::nullopt;  // unknown arch: server decides
+  // Nothing to ask or check: the server applies its defaults.
+  if (args.accept_defaults && SetSamplingFieldNames(args.sampling).empty()) {
+    return std::nullopt;
+  }
+  std::optional<SamplingFields> fields;
+  if (auto error = DescribeSamplingFields(
+          context, target.network_arch,
+          TimeoutOr(args.timeout_seconds, kDefaultCallTimeout), &fields)) {
+    return error;
+  }
+  if (!fields) return std::nullopt;  // not described: the server decides
   if (absl::Status s =
           CheckFieldsApply(args.sampling, target.network_arch, *fields);
       !s.ok()) {
@@ -143,15 +149,12 @@ int RunInfer(const CliContext& context, const InferArgs& args) {
   *request.add_messages() = *std::move(message);
   *request.mutable_sampling() = sampling;
   request.set_wait_for_ready(args.wait_for_ready);
-  grpc::ClientContext call;
-  if (args.timeout_seconds) {
-    call.set_deadline(std::chrono::system_clock::now() +
-                      std::chrono::milliseconds(
-                          static_cast<int64_t>(*args.timeout_seconds * 1000)));
-  }
+  const absl::Duration timeout =
+      TimeoutOr(args.timeout_seconds, kDefaultInferTimeout);
   InferResponse response;
-  const grpc::Status status = context.stub.Infer(&call, request, &response);
-  if (!status.ok()) return context.Fail(context.RpcError(status));
+  const grpc::Status status =
+      context.stub.Infer(context.NewCall(timeout).get(), request, &response);
+  if (!status.ok()) return context.Fail(context.RpcError(status, timeout));
 
   absl::StatusOr<std::vector<SavedAnswer>> saved =
       SaveAnswers(response, args.output);

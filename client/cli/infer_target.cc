@@ -1,7 +1,5 @@
 #include "client/cli/infer_target.h"
 
-#include <grpcpp/client_context.h>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,15 +9,17 @@ namespace tao::cli {
 namespace {
 
 using tao::inference::v1::ErrorDetails;
+using tao::inference::v1::ErrorReason;
 using tao::inference::v1::ListResponse;
 
-CliError TargetError(grpc::StatusCode code, const std::string& reason,
+// The refusal the server's router would send for the same registry.
+CliError TargetError(grpc::StatusCode code, ErrorReason reason,
                      std::string message, const ListResponse& candidates) {
   CliError error;
   error.code = code;
   error.message = std::move(message);
   ErrorDetails details;
-  details.set_reason(reason);
+  details.set_reason_code(reason);
   *details.mutable_candidates() = candidates.services();
   error.details = details;
   return error;
@@ -30,13 +30,15 @@ CliError TargetError(grpc::StatusCode code, const std::string& reason,
 std::optional<CliError> ResolveInferTarget(const CliContext& context,
                                            const InferArgs& args,
                                            InferTarget* target) {
+  const absl::Duration timeout =
+      TimeoutOr(args.timeout_seconds, kDefaultCallTimeout);
   if (!args.job_id.empty()) {
     tao::inference::v1::GetRequest request;
     request.set_job_id(args.job_id);
     tao::inference::v1::Service service;
-    grpc::ClientContext call;
-    grpc::Status status = context.stub.Get(&call, request, &service);
-    if (!status.ok()) return context.RpcError(status);
+    grpc::Status status =
+        context.stub.Get(context.NewCall(timeout).get(), request, &service);
+    if (!status.ok()) return context.RpcError(status, timeout);
     target->job_id = service.job_id().empty() ? args.job_id : service.job_id();
     target->network_arch = service.network_arch();
     return std::nullopt;
@@ -44,16 +46,17 @@ std::optional<CliError> ResolveInferTarget(const CliContext& context,
   tao::inference::v1::ListRequest request;
   request.set_network_arch(args.network_arch);
   ListResponse list;
-  grpc::ClientContext call;
-  grpc::Status status = context.stub.List(&call, request, &list);
-  if (!status.ok()) return context.RpcError(status);
+  grpc::Status status =
+      context.stub.List(context.NewCall(timeout).get(), request, &list);
+  if (!status.ok()) return context.RpcError(status, timeout);
   const std::string scope =
       args.network_arch.empty()
           ? std::string("")
           : absl::StrCat(" of network_arch ", args.network_arch);
   if (list.services().empty()) {
     return TargetError(
-        grpc::StatusCode::NOT_FOUND, "NO_SERVICE",
+        grpc::StatusCode::NOT_FOUND,
+        tao::inference::v1::ERROR_REASON_NO_SERVICE,
         absl::StrCat("no service", scope,
                      " is running; start one with tao-infer start "
                      "(see tao-infer list)"),
@@ -63,7 +66,8 @@ std::optional<CliError> ResolveInferTarget(const CliContext& context,
   if (list.services_size() > 1) {
     if (!context.io.is_tty) {
       return TargetError(
-          grpc::StatusCode::FAILED_PRECONDITION, "AMBIGUOUS_TARGET",
+          grpc::StatusCode::FAILED_PRECONDITION,
+          tao::inference::v1::ERROR_REASON_AMBIGUOUS_TARGET,
           absl::StrCat(list.services_size(), " services", scope,
                        " could take this request; choose one with --job-id"),
           list);
@@ -71,9 +75,10 @@ std::optional<CliError> ResolveInferTarget(const CliContext& context,
     std::optional<int> answer =
         AskWhichService(list.services(), context.io.in, context.io.err);
     if (!answer) {
-      return TargetError(
-          grpc::StatusCode::FAILED_PRECONDITION, "AMBIGUOUS_TARGET",
-          "no service was chosen; choose one with --job-id", list);
+      return TargetError(grpc::StatusCode::FAILED_PRECONDITION,
+                         tao::inference::v1::ERROR_REASON_AMBIGUOUS_TARGET,
+                         "no service was chosen; choose one with --job-id",
+                         list);
     }
     chosen = *answer;
   }

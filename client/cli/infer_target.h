@@ -18,8 +18,9 @@ struct InferTarget {
 
 // --job-id: Get it. Otherwise List (filtered by --network-arch): one match
 // is the target; several -> on a terminal the user picks one, else an
-// AMBIGUOUS_TARGET error (exit 3) with the candidates; none -> NO_SERVICE
-// (exit 3). Returns the error, or nullopt with *target filled.
+// ERROR_REASON_AMBIGUOUS_TARGET error (exit 3) with the candidates; none ->
+// ERROR_REASON_NO_SERVICE (exit 3). Each call is bounded by --timeout, else
+// kDefaultCallTimeout. Returns the error, or nullopt with *target filled.
 std::optional<CliError> ResolveInferTarget(const CliContext& context,
                                            const InferArgs& args,
                                            InferTarget* target);

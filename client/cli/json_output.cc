@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "absl/status/status.h"
+
 namespace tao::cli {
 
 nlohmann::json ProtoToJson(const google::protobuf::Message& message) {
@@ -18,45 +20,12 @@ nlohmann::json ProtoToJson(const google::protobuf::Message& message) {
   return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
-const char* GrpcCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNKNOWN";
-  }
+std::string CodeName(grpc::StatusCode code) {
+  // gRPC and absl share the canonical code numbering and names; a number
+  // outside it (absl's "") reads as UNKNOWN.
+  std::string name =
+      absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+  return name.empty() ? "UNKNOWN" : name;
 }
 
 nlohmann::json ErrorToJson(const CliError& error) {
@@ -66,7 +35,7 @@ nlohmann::json ErrorToJson(const CliError& error) {
     for (const auto& [key, value] : error.extra.items()) details[key] = value;
   }
   return {{"error",
-           {{"code", GrpcCodeName(error.code)},
+           {{"code", CodeName(error.code)},
             {"grpc_code", static_cast<int>(error.code)},
             {"exit_code", error.exit_code()},
             {"message", error.message},

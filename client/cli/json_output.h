@@ -6,6 +6,7 @@
 #include <google/protobuf/message.h>
 
 #include <ostream>
+#include <string>
 
 #include "client/cli/cli_error.h"
 #include "nlohmann/json.hpp"
@@ -21,7 +22,7 @@ nlohmann::json ProtoToJson(const google::protobuf::Message& message);
 nlohmann::json ErrorToJson(const CliError& error);
 
 // The canonical name of a gRPC code, e.g. "INVALID_ARGUMENT".
-const char* GrpcCodeName(grpc::StatusCode code);
+std::string CodeName(grpc::StatusCode code);
 
 // Writes one JSON document and a newline.
 void PrintJson(std::ostream& out, const nlohmann::json& document);

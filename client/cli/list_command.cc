@@ -1,6 +1,4 @@
 // `tao-infer list [--refresh] [--network-arch A] [--platform P]`.
-#include <grpcpp/client_context.h>
-
 #include "client/cli/commands.h"
 #include "client/cli/human_output.h"
 #include "client/cli/json_output.h"
@@ -13,9 +11,11 @@ int RunList(const CliContext& context, const ListArgs& args) {
   request.set_platform(args.platform);
   request.set_refresh(args.refresh);
   tao::inference::v1::ListResponse response;
-  grpc::ClientContext call;
-  const grpc::Status status = context.stub.List(&call, request, &response);
-  if (!status.ok()) return context.Fail(context.RpcError(status));
+  const absl::Duration timeout =
+      TimeoutOr(args.timeout_seconds, kDefaultCallTimeout);
+  const grpc::Status status =
+      context.stub.List(context.NewCall(timeout).get(), request, &response);
+  if (!status.ok()) return context.Fail(context.RpcError(status, timeout));
   if (context.json) {
     PrintJson(context.io.out, ProtoToJson(response));
   } else if (response.services().empty()) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,8 @@ namespace tao::cli {
 namespace {
 
 using google::protobuf::FieldDescriptor;
+using tao::inference::v1::Bound;
+using tao::inference::v1::SamplingFieldDescription;
 using tao::inference::v1::SamplingParams;
 
 const FieldDescriptor* FindField(absl::string_view name) {
@@ -35,28 +38,15 @@ std::string ValuePlaceholder(const FieldDescriptor& field) {
 // Six significant digits without trailing zeros ("0.7", "2").
 std::string FormatDouble(double value) { return absl::StrCat(value); }
 
-}  // namespace
-
-const std::vector<SamplingField>* SamplingFieldsFor(
-    absl::string_view network_arch) {
-  // Mirrors config/architectures.yaml (server) and spec §8.1/§8.2.
-  static const auto* const kCosmosRl = new std::vector<SamplingField>{
-      {"max_tokens", "1024", "new tokens to generate", 1, std::nullopt},
-      {"temperature", "0.7", "sampling temperature", 0, 2},
-      {"top_p", "0.8", "nucleus sampling mass", 0, 1},
-  };
-  static const auto* const kCosmosPredict = new std::vector<SamplingField>{
-      {"max_tokens", "77", "number of output frames", 1, std::nullopt},
-      {"guidance", "7", "classifier-free guidance", 0, 7},
-      {"num_steps", "35", "diffusion steps", 1, std::nullopt},
-      {"seed", "0", "random seed", std::nullopt, std::nullopt},
-      {"negative_prompt", "", "what the video should not show", std::nullopt,
-       std::nullopt},
-  };
-  if (network_arch == "cosmos-rl") return kCosmosRl;
-  if (network_arch == "cosmos-predict2.5") return kCosmosPredict;
-  return nullptr;
+bool Below(double value, const Bound& min) {
+  return value < min.value() || (min.exclusive() && value == min.value());
 }
+
+bool Above(double value, const Bound& max) {
+  return value > max.value() || (max.exclusive() && value == max.value());
+}
+
+}  // namespace
 
 std::string FlagForField(absl::string_view field_name) {
   return absl::StrCat("--", absl::StrReplaceAll(field_name, {{"_", "-"}}));
@@ -69,6 +59,15 @@ std::vector<std::string> AllSamplingFieldNames() {
     names.push_back(descriptor->field(i)->name());
   }
   return names;
+}
+
+std::vector<std::string> AllSamplingFlags() {
+  std::vector<std::string> flags;
+  for (const std::string& name : AllSamplingFieldNames()) {
+    flags.push_back(absl::StrCat(FlagForField(name), " ",
+                                 ValuePlaceholder(*FindField(name))));
+  }
+  return flags;
 }
 
 absl::Status SetSamplingField(SamplingParams* params,
@@ -156,43 +155,84 @@ std::vector<std::string> SetSamplingFieldNames(const SamplingParams& params) {
   return names;
 }
 
-std::string DescribeFields(const std::vector<SamplingField>& fields) {
+std::string DefaultText(const SamplingFieldDescription& field) {
+  return field.has_default_value() ? field.default_value() : "";
+}
+
+std::string AcceptedValues(const SamplingFieldDescription& field) {
+  if (field.allowed_values_size() > 0) {
+    return absl::StrCat("one of ", absl::StrJoin(field.allowed_values(), ", "));
+  }
+  if (field.has_min() && field.has_max()) {
+    return absl::StrCat("in ", field.min().exclusive() ? "(" : "[",
+                        FormatDouble(field.min().value()), ", ",
+                        FormatDouble(field.max().value()),
+                        field.max().exclusive() ? ")" : "]");
+  }
+  if (field.has_min()) {
+    return absl::StrCat(field.min().exclusive() ? "above " : "at least ",
+                        FormatDouble(field.min().value()));
+  }
+  if (field.has_max()) {
+    return absl::StrCat(field.max().exclusive() ? "below " : "at most ",
+                        FormatDouble(field.max().value()));
+  }
+  return "";
+}
+
+std::string ValueProblem(const SamplingParams& params,
+                         const SamplingFieldDescription& field) {
+  if (!HasSamplingField(params, field.name())) return "";
+  const std::string text = SamplingFieldText(params, field.name());
+  bool accepted = true;
+  if (field.allowed_values_size() > 0) {
+    accepted = absl::c_linear_search(field.allowed_values(), text);
+  } else if (double value = 0; absl::SimpleAtod(text, &value)) {
+    accepted = !(field.has_min() && Below(value, field.min())) &&
+               !(field.has_max() && Above(value, field.max()));
+  }
+  if (accepted) return "";
+  return absl::StrCat(field.name(), " must be ", AcceptedValues(field));
+}
+
+std::string DescribeFields(const SamplingFields& fields) {
   size_t width = 0;
   std::vector<std::string> usages;
-  for (const SamplingField& field : fields) {
-    const FieldDescriptor* descriptor = FindField(field.name);
+  for (const SamplingFieldDescription& field : fields) {
+    const FieldDescriptor* descriptor = FindField(field.name());
     usages.push_back(absl::StrCat(
-        FlagForField(field.name), " ",
+        FlagForField(field.name()), " ",
         descriptor ? ValuePlaceholder(*descriptor) : std::string("VALUE")));
     width = std::max(width, usages.back().size());
   }
   std::string text;
   for (size_t i = 0; i < fields.size(); ++i) {
-    const SamplingField& field = fields[i];
-    std::string facts = field.default_text.empty()
-                            ? std::string("default: not sent")
-                            : absl::StrCat("default ", field.default_text);
-    if (field.min && field.max) {
-      absl::StrAppend(&facts, ", range [", FormatDouble(*field.min), ", ",
-                      FormatDouble(*field.max), "]");
+    const SamplingFieldDescription& field = fields[i];
+    std::string facts = field.has_default_value()
+                            ? absl::StrCat("default ", field.default_value())
+                            : std::string("default: not sent");
+    if (std::string accepted = AcceptedValues(field); !accepted.empty()) {
+      absl::StrAppend(&facts, ", ", accepted);
     }
     absl::StrAppend(&text, "  ", usages[i],
                     std::string(width - usages[i].size() + 2, ' '), "(", facts,
-                    "; ", field.description, ")\n");
+                    "; ", field.description(), ")\n");
   }
   return text;
 }
 
 absl::Status CheckFieldsApply(const SamplingParams& params,
                               absl::string_view network_arch,
-                              const std::vector<SamplingField>& fields) {
+                              const SamplingFields& fields) {
   for (const std::string& name : SetSamplingFieldNames(params)) {
     bool applies = false;
-    for (const SamplingField& field : fields) applies |= field.name == name;
+    for (const SamplingFieldDescription& field : fields) {
+      applies |= field.name() == name;
+    }
     if (applies) continue;
     std::vector<std::string> flags;
-    for (const SamplingField& field : fields) {
-      flags.push_back(FlagForField(field.name));
+    for (const SamplingFieldDescription& field : fields) {
+      flags.push_back(FlagForField(field.name()));
     }
     return absl::InvalidArgumentError(
         absl::StrCat(FlagForField(name), " does not apply to ", network_arch,

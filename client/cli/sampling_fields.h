@@ -1,15 +1,10 @@
-// Which sampling fields apply to which architecture, with the defaults the
-// CLI shows when it asks for them, and typed access to SamplingParams by
-// field name.
-//
-// The CLI has no catalog of its own: this table mirrors
-// config/architectures.yaml of the server (spec §8, §8.1, §8.2). The server
-// stays the authority: fields left unset are filled by the server, which
-// echoes the values it applied.
+// Typed access to SamplingParams by field name, and checks and help text for
+// the sampling fields an architecture accepts. Which fields apply, with
+// their defaults and bounds, comes from tao-inferd (DescribeArchitectures):
+// the CLI keeps no copy of the server's catalog.
 #ifndef TAO_CLIENT_CLI_SAMPLING_FIELDS_H_
 #define TAO_CLIENT_CLI_SAMPLING_FIELDS_H_
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,24 +14,18 @@
 
 namespace tao::cli {
 
-struct SamplingField {
-  std::string name;          // SamplingParams field, e.g. "max_tokens"
-  std::string default_text;  // as shown; empty: not sent unless given
-  std::string description;
-  std::optional<double> min;  // inclusive range, checked on typed answers
-  std::optional<double> max;
-};
-
-// The fields that apply to `network_arch`, in prompt order; nullptr for an
-// architecture the CLI does not know (then nothing is asked).
-const std::vector<SamplingField>* SamplingFieldsFor(
-    absl::string_view network_arch);
+// One architecture's fields as the server describes them, in prompt order.
+using SamplingFields =
+    std::vector<tao::inference::v1::SamplingFieldDescription>;
 
 // "--max-tokens" for "max_tokens".
 std::string FlagForField(absl::string_view field_name);
 
 // Every SamplingParams field name, in declaration order.
 std::vector<std::string> AllSamplingFieldNames();
+
+// "--max-tokens N", "--top-p X", ...: every sampling flag, for help text.
+std::vector<std::string> AllSamplingFlags();
 
 // Parses `text` as the type of `field_name` and sets it. INVALID_ARGUMENT
 // naming the flag when the text is not a valid value (or the field is
@@ -56,16 +45,31 @@ std::string SamplingFieldText(const tao::inference::v1::SamplingParams& params,
 std::vector<std::string> SetSamplingFieldNames(
     const tao::inference::v1::SamplingParams& params);
 
+// The default as shown ("0.7"); "" for a field sent only when given.
+std::string DefaultText(const tao::inference::v1::SamplingFieldDescription& f);
+
+// What `field` accepts, to follow "must be": "in (0, 1]", "at least 1",
+// "one of a, b"; "" when anything of its type goes.
+std::string AcceptedValues(
+    const tao::inference::v1::SamplingFieldDescription& field);
+
+// "" when the value `params` holds for `field` is within its bounds and
+// allowed values (or unset); otherwise what is wrong, e.g. "top_p must be
+// in (0, 1]".
+std::string ValueProblem(
+    const tao::inference::v1::SamplingParams& params,
+    const tao::inference::v1::SamplingFieldDescription& field);
+
 // OK when every field set in `params` is in `fields`; otherwise
 // INVALID_ARGUMENT naming the flag that does not apply to `network_arch` and
 // the flags that do.
 absl::Status CheckFieldsApply(const tao::inference::v1::SamplingParams& params,
                               absl::string_view network_arch,
-                              const std::vector<SamplingField>& fields);
+                              const SamplingFields& fields);
 
-// "  --max-tokens N   (default 1024)" lines, one per field, for messages
-// that tell a user or script what to pass.
-std::string DescribeFields(const std::vector<SamplingField>& fields);
+// "  --max-tokens N   (default 1024, at least 1; ...)" lines, one per field,
+// for messages that tell a user or script what to pass.
+std::string DescribeFields(const SamplingFields& fields);
 
 }  // namespace tao::cli
 

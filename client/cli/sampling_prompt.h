@@ -28,20 +28,20 @@ struct SamplingOutcome {
   // Set when no terminal was available and fields were missing: nothing
   // may be sent; `missing` lists what the caller must pass.
   bool refused = false;
-  std::vector<SamplingField> missing;
+  SamplingFields missing;
 };
 
 // Fields of `fields` not set in `given`.
-std::vector<SamplingField> MissingFields(
-    const std::vector<SamplingField>& fields,
-    const tao::inference::v1::SamplingParams& given);
+SamplingFields MissingFields(const SamplingFields& fields,
+                             const tao::inference::v1::SamplingParams& given);
 
 // On a terminal, prints every field with its default (or the value given by
 // flag) to `prompt_out`, then asks "name [default]: " for each missing one,
-// reading a line of `in`; Enter keeps the default, a bad value is asked
-// again. Errors: INVALID_ARGUMENT when `in` ends before every answer.
+// reading a line of `in`; Enter keeps the default, a value that does not
+// parse or that the field's description does not accept is asked again.
+// Errors: INVALID_ARGUMENT when `in` ends before every answer.
 absl::StatusOr<SamplingOutcome> ResolveSampling(
-    absl::string_view network_arch, const std::vector<SamplingField>& fields,
+    absl::string_view network_arch, const SamplingFields& fields,
     const tao::inference::v1::SamplingParams& given,
     const SamplingPromptOptions& options, std::istream& in,
     std::ostream& prompt_out);

@@ -1,8 +1,5 @@
 // `tao-infer start --platform P --network-arch A --model-path M ...`.
-#include <grpcpp/client_context.h>
-
 #include <algorithm>
-#include <chrono>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -38,21 +35,18 @@ tao::inference::v1::StartRequest BuildStartRequest(const StartArgs& args) {
 int RunStart(const CliContext& context, const StartArgs& args) {
   // --timeout bounds the whole command: the start (a SLURM job may stay
   // pending for ever) and, with --wait, what is left of it for the wait.
-  const auto give_up_at = std::chrono::system_clock::now() +
-                          std::chrono::milliseconds(static_cast<int64_t>(
-                              args.timeout_seconds.value_or(0) * 1000));
+  const absl::Duration timeout =
+      TimeoutOr(args.timeout_seconds, kDefaultStartTimeout);
+  const absl::Time give_up_at = absl::Now() + timeout;
   tao::inference::v1::StartResponse response;
-  grpc::ClientContext call;
-  if (args.timeout_seconds) call.set_deadline(give_up_at);
-  const grpc::Status status =
-      context.stub.Start(&call, BuildStartRequest(args), &response);
+  const grpc::Status status = context.stub.Start(
+      context.NewCall(timeout).get(), BuildStartRequest(args), &response);
   if (!status.ok()) {
     CliError error = context.RpcError(status);
-    if (error.code == grpc::StatusCode::DEADLINE_EXCEEDED &&
-        args.timeout_seconds) {
-      error.message =
-          absl::StrCat("the service was not started within ",
-                       *args.timeout_seconds, "s (--timeout): ", error.message);
+    if (error.code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      error.message = absl::StrCat("the service was not started within ",
+                                   absl::ToDoubleSeconds(timeout),
+                                   "s (--timeout): ", error.message);
     }
     return context.Fail(error);
   }
@@ -80,10 +74,9 @@ int RunStart(const CliContext& context, const StartArgs& args) {
   }
   std::optional<double> wait_seconds;
   if (args.timeout_seconds) {
-    const std::chrono::duration<double> left =
-        give_up_at - std::chrono::system_clock::now();
     // A wait of (nearly) nothing still reports the service's state.
-    wait_seconds = std::max(left.count(), kMinimumWaitSeconds);
+    wait_seconds = std::max(absl::ToDoubleSeconds(give_up_at - absl::Now()),
+                            kMinimumWaitSeconds);
   }
   WaitOutcome outcome =
       FollowWaitReady(context, service.job_id(), wait_seconds);

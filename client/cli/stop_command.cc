@@ -1,8 +1,6 @@
 // `tao-infer stop [JOB_ID] [--yes]`. Without JOB_ID the registry's latest
 // service is stopped, but only after the user confirmed which one that is:
 // the API itself never picks a service to stop.
-#include <grpcpp/client_context.h>
-
 #include "absl/strings/str_cat.h"
 #include "client/cli/choice_prompt.h"
 #include "client/cli/commands.h"
@@ -26,7 +24,7 @@ CliError NoLatest(const tao::inference::v1::ListResponse& list) {
   CliError error;
   error.code = grpc::StatusCode::FAILED_PRECONDITION;
   tao::inference::v1::ErrorDetails details;
-  details.set_reason("NO_SERVICE");
+  details.set_reason_code(tao::inference::v1::ERROR_REASON_NO_SERVICE);
   if (list.services().empty()) {
     error.code = grpc::StatusCode::NOT_FOUND;
     error.message = "no services are running; nothing to stop";
@@ -43,13 +41,12 @@ CliError NoLatest(const tao::inference::v1::ListResponse& list) {
 // Finds the latest service and asks to confirm it. Returns its job id, or
 // "" with *exit_code set when nothing is to be stopped.
 std::string ConfirmLatest(const CliContext& context, const StopArgs& args,
-                          int* exit_code) {
+                          absl::Duration timeout, int* exit_code) {
   tao::inference::v1::ListResponse list;
-  grpc::ClientContext call;
-  const grpc::Status status =
-      context.stub.List(&call, tao::inference::v1::ListRequest(), &list);
+  const grpc::Status status = context.stub.List(
+      context.NewCall(timeout).get(), tao::inference::v1::ListRequest(), &list);
   if (!status.ok()) {
-    *exit_code = context.Fail(context.RpcError(status));
+    *exit_code = context.Fail(context.RpcError(status, timeout));
     return "";
   }
   const Service* latest = nullptr;
@@ -76,9 +73,9 @@ std::string ConfirmLatest(const CliContext& context, const StopArgs& args,
         "; pass --yes to confirm, or name it: tao-infer stop ",
         latest->job_id());
     tao::inference::v1::ErrorDetails details;
-    details.set_reason("CONFIRMATION_REQUIRED");
     *details.add_candidates() = *latest;
     error.details = details;
+    error.extra = {{"cli_reason", "CONFIRMATION_REQUIRED"}};
     *exit_code = context.Fail(error);
     return "";
   }
@@ -101,18 +98,20 @@ std::string ConfirmLatest(const CliContext& context, const StopArgs& args,
 }  // namespace
 
 int RunStop(const CliContext& context, const StopArgs& args) {
+  const absl::Duration timeout =
+      TimeoutOr(args.timeout_seconds, kDefaultCallTimeout);
   std::string job_id = args.job_id;
   if (job_id.empty()) {
     int exit_code = 0;
-    job_id = ConfirmLatest(context, args, &exit_code);
+    job_id = ConfirmLatest(context, args, timeout, &exit_code);
     if (job_id.empty()) return exit_code;
   }
   tao::inference::v1::StopRequest request;
   request.set_job_id(job_id);
   tao::inference::v1::StopResponse response;
-  grpc::ClientContext call;
-  const grpc::Status status = context.stub.Stop(&call, request, &response);
-  if (!status.ok()) return context.Fail(context.RpcError(status));
+  const grpc::Status status =
+      context.stub.Stop(context.NewCall(timeout).get(), request, &response);
+  if (!status.ok()) return context.Fail(context.RpcError(status, timeout));
   if (context.json) {
     nlohmann::json document = ProtoToJson(response);
     document["stopped"] = true;

@@ -64,9 +64,9 @@ std::string StartUsage() {
       "  --wait             wait until the model has loaded (like `wait`)\n"
       "  --timeout SECONDS  give up after this long (exit 5): the start and, "
       "with\n"
-      "                     --wait, the wait (default: no limit on the start, "
+      "                     --wait, the wait (default: 3600 for the start, "
       "the\n"
-      "                     server's 600 on the wait)\n\n",
+      "                     server's 600 for the wait)\n\n",
       kGlobalFlags);
 }
 
@@ -83,35 +83,50 @@ std::string WaitUsage() {
 
 std::string ListUsage() {
   return absl::StrCat(
-      "Usage: tao-infer list [--refresh] [--network-arch A] [--platform P]\n\n"
+      "Usage: tao-infer list [--refresh] [--network-arch A] [--platform P]\n"
+      "         [--timeout SECONDS]\n\n"
       "  --refresh          ask each platform for the live state (slower)\n"
       "  --network-arch A   only services of this architecture\n"
-      "  --platform P       only services on this platform\n\n",
+      "  --platform P       only services on this platform\n"
+      "  --timeout SECONDS  give up after this long (exit 5; default 60)\n\n",
       kGlobalFlags);
 }
 
 std::string GetUsage() {
   return absl::StrCat(
-      "Usage: tao-infer get JOB_ID [--refresh]\n\n"
-      "  --refresh  ask the platform for the live state\n\n",
+      "Usage: tao-infer get JOB_ID [--refresh] [--timeout SECONDS]\n\n"
+      "  --refresh          ask the platform for the live state\n"
+      "  --timeout SECONDS  give up after this long (exit 5; default 60)\n\n",
       kGlobalFlags);
 }
 
 std::string StopUsage() {
   return absl::StrCat(
-      "Usage: tao-infer stop [JOB_ID] [--yes]\n\n"
+      "Usage: tao-infer stop [JOB_ID] [--yes] [--timeout SECONDS]\n\n"
       "Without JOB_ID, shows which service `latest` points to and asks "
       "before\nstopping it; without a terminal --yes is required.\n\n"
-      "  --yes  stop the latest service without asking\n\n",
+      "  --yes              stop the latest service without asking\n"
+      "  --timeout SECONDS  give up on each call after this long (exit 5; "
+      "default 60)\n\n",
       kGlobalFlags);
 }
 
-std::string InferUsage() {
-  std::string fields;
-  for (const char* arch : {"cosmos-rl", "cosmos-predict2.5"}) {
-    absl::StrAppend(&fields, " ", arch, ":\n",
-                    DescribeFields(*SamplingFieldsFor(arch)));
+// The sampling flags, indented and two spaces apart, in lines of at most 80
+// columns.
+std::string SamplingFlagLines() {
+  std::string text;
+  std::string line;
+  for (const std::string& flag : AllSamplingFlags()) {
+    if (!line.empty() && line.size() + 2 + flag.size() > 80) {
+      absl::StrAppend(&text, line, "\n");
+      line.clear();
+    }
+    absl::StrAppend(&line, "  ", flag);
   }
+  return absl::StrCat(text, line, "\n");
+}
+
+std::string InferUsage() {
   return absl::StrCat(
       "Usage: tao-infer infer [--job-id ID | --network-arch A] [--text T]\n"
       "         [--image FILE_OR_URL]... [--video FILE_OR_URL]... [sampling "
@@ -135,11 +150,15 @@ std::string InferUsage() {
       "answer) is\n"
       "                      written; default ./tao-infer-JOB-ID.EXT "
       "(printed)\n"
-      "  --timeout SECONDS   give up after this long (exit 5)\n\n"
-      "Sampling flags per architecture. On a terminal every field not given "
-      "is asked\nfor in one round (Enter keeps the default). Without a "
-      "terminal, give them\nall or pass --accept-defaults.\n",
-      fields, "\n", kGlobalFlags);
+      "  --timeout SECONDS   give up after this long (exit 5; default 600)\n\n"
+      "Sampling flags:\n",
+      SamplingFlagLines(),
+      "Which apply, their defaults and ranges come from the server's "
+      "catalog for the\ntarget's architecture. On a terminal every field "
+      "not given is asked for in one\nround (Enter keeps the default). "
+      "Without a terminal, give them all or pass\n--accept-defaults; the "
+      "refusal lists them.\n\n",
+      kGlobalFlags);
 }
 
 }  // namespace

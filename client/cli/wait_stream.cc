@@ -1,8 +1,5 @@
 #include "client/cli/wait_stream.h"
 
-#include <grpcpp/client_context.h>
-
-#include <chrono>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -18,23 +15,21 @@ using tao::inference::v1::WaitReadyEvent;
 
 // Extra time the call may take beyond the server-side timeout, so that the
 // server reports the timeout (with its last state) rather than the client.
-constexpr double kDeadlineGraceSeconds = 30;
+constexpr absl::Duration kDeadlineGrace = absl::Seconds(30);
+// WaitReadyRequest.timeout when unset (the proto's documented default).
+constexpr absl::Duration kServerDefaultWait = absl::Seconds(600);
 
+// What the server signalled: the last event's state, FAILED or STOPPED.
 CliError ServiceFailed(const WaitOutcome& outcome) {
   const WaitReadyEvent& last = outcome.events.back();
   CliError error;
   error.code = grpc::StatusCode::FAILED_PRECONDITION;
+  error.service_failed = true;
   error.message = absl::StrCat(
       "service ", outcome.job_id, " ", StateName(last.state()),
       last.reason().empty() ? "" : absl::StrCat(": ", last.reason()),
       last.message().empty() ? "" : absl::StrCat(" (", last.message(), ")"),
       "; see the service's logs on its platform");
-  tao::inference::v1::ErrorDetails details;
-  details.set_reason(last.reason() == "model_load_error" ||
-                             last.reason() == "model_load_failed"
-                         ? "MODEL_LOAD_FAILED"
-                         : "SERVICE_FAILED");
-  error.details = details;
   return error;
 }
 
@@ -51,17 +46,16 @@ WaitOutcome FollowWaitReady(const CliContext& context,
   outcome.job_id = job_id;
   tao::inference::v1::WaitReadyRequest request;
   request.set_job_id(job_id);
-  grpc::ClientContext call;
   if (timeout_seconds) {
     const double whole = std::floor(*timeout_seconds);
     request.mutable_timeout()->set_seconds(static_cast<int64_t>(whole));
     request.mutable_timeout()->set_nanos(
         static_cast<int32_t>((*timeout_seconds - whole) * 1e9));
-    call.set_deadline(std::chrono::system_clock::now() +
-                      std::chrono::milliseconds(static_cast<int64_t>(
-                          (*timeout_seconds + kDeadlineGraceSeconds) * 1000)));
   }
-  auto reader = context.stub.WaitReady(&call, request);
+  const absl::Duration wait = TimeoutOr(timeout_seconds, kServerDefaultWait);
+  std::unique_ptr<grpc::ClientContext> call =
+      context.NewCall(wait + kDeadlineGrace);
+  auto reader = context.stub.WaitReady(call.get(), request);
   WaitReadyEvent event;
   while (reader->Read(&event)) {
     if (!context.json) context.io.out << FormatWaitEvent(event) << std::endl;
@@ -71,12 +65,11 @@ WaitOutcome FollowWaitReady(const CliContext& context,
   const grpc::Status status = reader->Finish();
   if (!status.ok()) {
     outcome.error = context.RpcError(status);
-    if (outcome.error->code == grpc::StatusCode::DEADLINE_EXCEEDED &&
-        timeout_seconds) {
+    if (outcome.error->code == grpc::StatusCode::DEADLINE_EXCEEDED) {
       outcome.error->message = absl::StrCat(
-          "service ", job_id, " was not ready within ", *timeout_seconds,
-          "s (last state ", StateName(outcome.final_state),
-          "): ", outcome.error->message);
+          "service ", job_id, " was not ready within ",
+          absl::ToDoubleSeconds(wait), "s (last state ",
+          StateName(outcome.final_state), "): ", outcome.error->message);
     }
     return outcome;
   }

@@ -18,15 +18,17 @@ struct WaitOutcome {
   tao::inference::v1::ServiceState final_state =
       tao::inference::v1::SERVICE_STATE_UNSPECIFIED;
   // Set when the service is not ready: the call failed, timed out, or the
-  // service failed (reason SERVICE_FAILED / MODEL_LOAD_FAILED, exit 4).
+  // service failed (the last event FAILED or STOPPED: service_failed,
+  // exit 4).
   std::optional<CliError> error;
 
   int exit_code() const;
 };
 
 // Streams WaitReady for `job_id`. Without --json each event is printed to
-// context.io.out as it arrives. `timeout_seconds` goes to the server; the
-// call's own deadline is a little later so the server's answer wins.
+// context.io.out as it arrives. `timeout_seconds` goes to the server (unset:
+// the server's default, 600 s); the call's own deadline is a little later
+// so the server's answer wins.
 WaitOutcome FollowWaitReady(const CliContext& context,
                             const std::string& job_id,
                             std::optional<double> timeout_seconds);

@@ -24,7 +24,7 @@ bool IsCouldNotConnect(const absl::Status& status) {
 bool NotAccepted(const absl::Status& status) {
   if (!absl::IsUnavailable(status)) return false;
   std::optional<v1::ErrorDetails> details = GetDetails(status);
-  if (details.has_value()) return details->reason() == kReasonNotReady;
+  if (details) return details->reason_code() == v1::ERROR_REASON_NOT_READY;
   return IsCouldNotConnect(status);
 }
 

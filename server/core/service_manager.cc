@@ -345,7 +345,7 @@ absl::StatusOr<registry::ServiceEntry> ServiceManager::FindEntry(
   const registry::ServiceEntry* entry = state->Find(job_id);
   if (entry == nullptr) {
     v1::ErrorDetails details;
-    details.set_reason(std::string(kReasonNoService));
+    details.set_reason_code(v1::ERROR_REASON_NO_SERVICE);
     for (const auto& [id, e] : state->entries()) {
       *details.add_candidates() = ToProto(e, state->latest().value_or(""));
     }

@@ -94,6 +94,7 @@ class ServiceManager {
 
   // The redactor for every secret set in the server's environment.
   const platforms::Redactor& redactor() const { return redactor_; }
+  const catalog::Catalog& catalog() const { return *options_.catalog; }
 
   // A redactor for the values of the catalog's secret names in `getenv`
   // (null: the process environment).

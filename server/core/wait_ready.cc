@@ -156,7 +156,7 @@ absl::Status ServiceManager::AwaitReady(
   if (!s.ok()) return s;
   if (last.state() == v1::SERVICE_STATE_FAILED) {
     v1::ErrorDetails details;
-    details.set_reason(std::string(kReasonModelLoadFailed));
+    details.set_reason_code(v1::ERROR_REASON_MODEL_LOAD_FAILED);
     details.set_backend_error_type(last.reason());
     return WithDetails(
         absl::FailedPreconditionError(absl::StrCat(

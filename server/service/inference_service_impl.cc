@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "platforms/common/log.h"
+#include "server/service/architecture_description.h"
 #include "server/service/grpc_status.h"
 
 namespace tao::service {
@@ -156,6 +157,19 @@ grpc::Status InferenceServiceImpl::Infer(grpc::ServerContext* context,
   }
   return Finish(manager_->redactor(), "Infer", subject, started,
                 result.status());
+}
+
+grpc::Status InferenceServiceImpl::DescribeArchitectures(
+    grpc::ServerContext* /*context*/,
+    const v1::DescribeArchitecturesRequest* /*request*/,
+    v1::DescribeArchitecturesResponse* response) {
+  InFlightCalls::Scope call(in_flight_);
+  const absl::Time started = absl::Now();
+  *response = service::DescribeArchitectures(manager_->catalog());
+  return Finish(
+      manager_->redactor(), "DescribeArchitectures",
+      absl::StrCat(response->architectures_size(), " architecture(s)"), started,
+      absl::OkStatus());
 }
 
 }  // namespace tao::service

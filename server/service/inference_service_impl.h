@@ -36,6 +36,10 @@ class InferenceServiceImpl final
   grpc::Status Infer(grpc::ServerContext* context,
                      const tao::inference::v1::InferRequest* request,
                      tao::inference::v1::InferResponse* response) override;
+  grpc::Status DescribeArchitectures(
+      grpc::ServerContext* context,
+      const tao::inference::v1::DescribeArchitecturesRequest* request,
+      tao::inference::v1::DescribeArchitecturesResponse* response) override;
 
   // Blocks until no call runs or `deadline`; true when idle.
   bool WaitUntilIdle(absl::Time deadline) {

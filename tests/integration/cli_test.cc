@@ -92,9 +92,20 @@ TEST_F(CliTest, InferWithoutTerminalNeedsValuesOrAcceptDefaults) {
   RunOutput refused = server_.Cli(
       {"infer", "--job-id", job_id, "--text", "hi", "--image", png_});
   EXPECT_EQ(refused.exit_code, kUsage);
-  EXPECT_THAT(refused.err, AllOf(HasSubstr("--max-tokens"), HasSubstr("1024"),
-                                 HasSubstr("--temperature"),
-                                 HasSubstr("--accept-defaults")));
+  // The fields, defaults and bounds come from the server's catalog
+  // (DescribeArchitectures): top_p's minimum is exclusive there.
+  EXPECT_THAT(refused.err,
+              AllOf(HasSubstr("--max-tokens"), HasSubstr("1024"),
+                    HasSubstr("--temperature"), HasSubstr("--top-p X"),
+                    HasSubstr("in (0, 1]"), HasSubstr("--accept-defaults")));
+  RunOutput as_json = server_.Cli(
+      {"infer", "--job-id", job_id, "--text", "hi", "--image", png_, "--json"});
+  EXPECT_EQ(as_json.exit_code, kUsage);
+  nlohmann::json missing =
+      StdoutJson(as_json)["error"]["details"]["missing_fields"];
+  ASSERT_EQ(missing.size(), 3u) << as_json.out;
+  EXPECT_EQ(missing[2]["name"], "top_p");
+  EXPECT_EQ(missing[2]["default"], "0.8");
 
   RunOutput accepted =
       server_.Cli({"infer", "--job-id", job_id, "--text", "hi", "--image", png_,

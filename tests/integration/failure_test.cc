@@ -130,7 +130,8 @@ TEST_F(FailureTest, ModelLoadFailureEndsWaitWithItsType) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
         << status.error_message();
     ASSERT_TRUE(DetailsOf(status).has_value());
-    EXPECT_EQ(DetailsOf(status)->reason(), "MODEL_LOAD_FAILED");
+    EXPECT_EQ(DetailsOf(status)->reason_code(),
+              v1::ERROR_REASON_MODEL_LOAD_FAILED);
     EXPECT_EQ(DetailsOf(status)->backend_http_status(), 503);
   }
 }
@@ -175,7 +176,7 @@ TEST_F(FailureTest, InferWhileLoadingWaitsOnlyWhenAsked) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
   ASSERT_TRUE(DetailsOf(status).has_value());
-  EXPECT_EQ(DetailsOf(status)->reason(), "NOT_READY");
+  EXPECT_EQ(DetailsOf(status)->reason_code(), v1::ERROR_REASON_NOT_READY);
 
   v1::InferRequest patient = ImageRequest(job_id);
   patient.set_wait_for_ready(true);
@@ -188,7 +189,7 @@ struct BackendErrorCase {
   int http_status;
   std::string type;
   grpc::StatusCode code;
-  std::string reason;
+  v1::ErrorReason reason;
 };
 
 TEST_F(FailureTest, EveryBackendErrorMapsToItsCode) {
@@ -198,16 +199,20 @@ TEST_F(FailureTest, EveryBackendErrorMapsToItsCode) {
   const std::string url = started->service().host_url();
   ASSERT_EQ(WaitReady(*stub_, job_id).final_state(), v1::SERVICE_STATE_READY);
   const std::vector<BackendErrorCase> cases = {
-      {202, "model_loading", grpc::StatusCode::UNAVAILABLE, "NOT_READY"},
-      {202, "server_initializing", grpc::StatusCode::UNAVAILABLE, "NOT_READY"},
-      {503, "model_not_ready", grpc::StatusCode::UNAVAILABLE, "NOT_READY"},
+      {202, "model_loading", grpc::StatusCode::UNAVAILABLE,
+       v1::ERROR_REASON_NOT_READY},
+      {202, "server_initializing", grpc::StatusCode::UNAVAILABLE,
+       v1::ERROR_REASON_NOT_READY},
+      {503, "model_not_ready", grpc::StatusCode::UNAVAILABLE,
+       v1::ERROR_REASON_NOT_READY},
       {503, "model_load_error", grpc::StatusCode::FAILED_PRECONDITION,
-       "MODEL_LOAD_FAILED"},
+       v1::ERROR_REASON_MODEL_LOAD_FAILED},
       {503, "initialization_error", grpc::StatusCode::FAILED_PRECONDITION,
-       "MODEL_LOAD_FAILED"},
+       v1::ERROR_REASON_MODEL_LOAD_FAILED},
       {400, "invalid_request", grpc::StatusCode::INVALID_ARGUMENT,
-       "BACKEND_ERROR"},
-      {500, "internal_error", grpc::StatusCode::INTERNAL, "BACKEND_ERROR"},
+       v1::ERROR_REASON_BACKEND_ERROR},
+      {500, "internal_error", grpc::StatusCode::INTERNAL,
+       v1::ERROR_REASON_BACKEND_ERROR},
   };
   for (const BackendErrorCase& c : cases) {
     SCOPED_TRACE(absl::StrCat(c.http_status, " ", c.type));
@@ -223,7 +228,7 @@ TEST_F(FailureTest, EveryBackendErrorMapsToItsCode) {
     EXPECT_THAT(status.error_message(), HasSubstr(c.type));
     auto details = DetailsOf(status);
     ASSERT_TRUE(details.has_value());
-    EXPECT_EQ(details->reason(), c.reason);
+    EXPECT_EQ(details->reason_code(), c.reason);
     EXPECT_EQ(details->backend_error_type(), c.type);
     EXPECT_EQ(details->backend_http_status(), c.http_status);
   }

@@ -66,7 +66,7 @@ TEST_F(RoutingTest, NoServiceIsNotFound) {
   EXPECT_THAT(status.error_message(), HasSubstr("start"));
   auto details = DetailsOf(status);
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), "NO_SERVICE");
+  EXPECT_EQ(details->reason_code(), v1::ERROR_REASON_NO_SERVICE);
 }
 
 TEST_F(RoutingTest, ByJobIdByArchitectureAndImplicit) {
@@ -81,7 +81,7 @@ TEST_F(RoutingTest, ByJobIdByArchitectureAndImplicit) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   auto details = DetailsOf(status);
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), "AMBIGUOUS_TARGET");
+  EXPECT_EQ(details->reason_code(), v1::ERROR_REASON_AMBIGUOUS_TARGET);
   std::vector<std::string> candidates;
   for (const auto& c : details->candidates()) {
     candidates.push_back(c.job_id());
@@ -136,7 +136,7 @@ TEST_F(RoutingTest, SeveralOfOneArchitectureAreAmbiguous) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   auto details = DetailsOf(status);
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), "AMBIGUOUS_TARGET");
+  EXPECT_EQ(details->reason_code(), v1::ERROR_REASON_AMBIGUOUS_TARGET);
   ASSERT_THAT(details->candidates(), SizeIs(2));
   // Oldest first.
   EXPECT_EQ(details->candidates(0).job_id(), a);
@@ -176,6 +176,45 @@ TEST_F(RoutingTest, ArchitectureMismatchedFieldsAreRefusedBeforeSending) {
   auto requests = GetJson(host_url + "/_reference/requests");
   ASSERT_TRUE(requests.ok()) << requests.status();
   EXPECT_EQ(requests->size(), 0u) << requests->dump();
+}
+
+TEST_F(RoutingTest, DescribedBoundsAreTheOnesInferEnforces) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  v1::DescribeArchitecturesResponse described;
+  grpc::Status status = stub_->DescribeArchitectures(
+      &context, v1::DescribeArchitecturesRequest(), &described);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(described.architectures(), SizeIs(2));
+  const v1::ArchitectureDescription& predict = described.architectures(0);
+  const v1::ArchitectureDescription& rl = described.architectures(1);
+  ASSERT_EQ(predict.network_arch(), "cosmos-predict2.5");
+  ASSERT_EQ(rl.network_arch(), "cosmos-rl");
+  EXPECT_TRUE(rl.media_required());
+  EXPECT_TRUE(predict.media_response());
+  const v1::SamplingFieldDescription* top_p = nullptr;
+  for (const auto& field : rl.sampling_fields()) {
+    if (field.name() == "top_p") top_p = &field;
+  }
+  ASSERT_NE(top_p, nullptr);
+  ASSERT_TRUE(top_p->has_min());
+  EXPECT_TRUE(top_p->min().exclusive());
+
+  // The exclusive minimum itself is refused, just above it is sent.
+  const std::string job_id = StartReady("cosmos-rl", "/models/rl");
+  v1::InferRequest request = TextRequest("hello");
+  AddImage(request);
+  request.set_job_id(job_id);
+  request.mutable_sampling()->set_top_p(top_p->min().value());
+  v1::InferResponse response;
+  status = Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(DetailsOf(status).has_value());
+  EXPECT_EQ(DetailsOf(status)->reason_code(), v1::ERROR_REASON_INVALID_FIELD);
+  EXPECT_EQ(DetailsOf(status)->field_violations(0).field(), "sampling.top_p");
+  request.mutable_sampling()->set_top_p(top_p->min().value() + 0.01);
+  EXPECT_TRUE(Infer(request, &response).ok());
 }
 
 TEST_F(RoutingTest, CallerValuesAreSentAndEchoed) {

@@ -1,7 +1,7 @@
 // Walks through the tao-inferd API with the TypeScript client.
 //
-// Starts a cosmos-rl service, waits for it (printing progress), asks it
-// about an image, starts cosmos-predict2.5 and writes the video it
+// Reads what each architecture accepts, starts a cosmos-rl service, waits
+// for it (printing progress), asks it about an image, starts cosmos-predict2.5 and writes the video it
 // generates, lists and stops everything, and shows how an ambiguous target
 // is refused with the candidates to choose from. Each step checks what came
 // back and exits 1 when it is not what the API promises, so CI runs this
@@ -13,7 +13,10 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 
 import {
+  ErrorReason,
+  errorReasonToJSON,
   phaseToJSON,
+  SamplingFieldDescription,
   Service,
   serviceStateToJSON,
   TaoClient,
@@ -66,6 +69,20 @@ async function main(): Promise<void> {
       "reflection does not list the InferenceService",
     );
 
+    // What each architecture accepts, from the server's catalog.
+    const fields = new Map<string, SamplingFieldDescription>();
+    for (const arch of (await client.describeArchitectures()).architectures) {
+      console.log(`${arch.networkArch}: ${arch.samplingFields.map((f) => f.name).join(", ")}`);
+      for (const field of arch.samplingFields) fields.set(`${arch.networkArch} ${field.name}`, field);
+    }
+    const topP = fields.get("cosmos-rl top_p");
+    check(
+      topP?.min?.exclusive === true && topP.min.value === 0,
+      "cosmos-rl top_p is not described as above 0",
+    );
+    const seed = fields.get("cosmos-predict2.5 seed");
+    check(seed?.min?.exclusive === false && seed.min.value === 0, "cosmos-predict2.5 seed has no min 0");
+
     // cosmos-rl: a question about an image.
     const rl = await startAndWait(client, "cosmos-rl", args["rl-model"]!);
     const answer = await client.infer({
@@ -113,11 +130,14 @@ async function main(): Promise<void> {
     } catch (error) {
       check(error instanceof TaoError, `unexpected error ${error}`);
       const refusal = error as TaoError;
-      console.log(`refused as expected: ${refusal.message} (${refusal.reason})`);
+      console.log(`refused as expected: ${refusal.message} (${errorReasonToJSON(refusal.reason)})`);
       for (const candidate of refusal.candidates) {
         console.log(`  candidate ${candidate.jobId} ${candidate.modelPath}`);
       }
-      check(refusal.reason === "AMBIGUOUS_TARGET", `reason ${refusal.reason}, not AMBIGUOUS_TARGET`);
+      check(
+        refusal.reason === ErrorReason.ERROR_REASON_AMBIGUOUS_TARGET,
+        `reason ${errorReasonToJSON(refusal.reason)}, not ERROR_REASON_AMBIGUOUS_TARGET`,
+      );
       check(
         jobIds(refusal.candidates).join(" ") === jobIds([rl, rl2]).join(" "),
         `wrong candidate list ${jobIds(refusal.candidates)}`,

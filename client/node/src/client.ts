@@ -16,6 +16,7 @@ import {
   ChatMessage,
   ContentPart,
   DeepPartial,
+  DescribeArchitecturesResponse,
   InferenceServiceClient,
   InferRequest,
   InferResponse,
@@ -189,6 +190,14 @@ export class TaoClient {
   /** Stops a service; the answer names the new latest service. */
   stop(jobId: string): Promise<StopResponse> {
     return this.unary(this.stub.stop, { jobId });
+  }
+
+  /**
+   * The server's catalog: per architecture, the sampling fields it accepts
+   * (type, default, bounds) and the media it takes.
+   */
+  describeArchitectures(): Promise<DescribeArchitecturesResponse> {
+    return this.unary(this.stub.describeArchitectures, {});
   }
 
   /** True when grpc.health.v1 reports the InferenceService SERVING. */

@@ -3,6 +3,7 @@ import { Metadata, ServiceError, status } from "@grpc/grpc-js";
 
 import {
   ErrorDetails,
+  ErrorReason,
   ErrorStatus,
   Service,
   WaitReadyEvent,
@@ -25,9 +26,13 @@ export class TaoError extends Error {
     this.name = "TaoError";
   }
 
-  /** Stable cause such as "AMBIGUOUS_TARGET"; "" without details. */
-  get reason(): string {
-    return this.details?.reason ?? "";
+  /**
+   * Stable cause such as ErrorReason.ERROR_REASON_AMBIGUOUS_TARGET
+   * (errorReasonToJSON gives its name); ERROR_REASON_UNSPECIFIED without
+   * details.
+   */
+  get reason(): ErrorReason {
+    return this.details?.reasonCode ?? ErrorReason.ERROR_REASON_UNSPECIFIED;
   }
 
   /** Services to choose from when the target was ambiguous or unmatched. */

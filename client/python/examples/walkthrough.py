@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Walks through the tao-inferd API with the Python client.
 
-Starts a cosmos-rl service, waits for it (printing progress), asks it about
-an image, starts cosmos-predict2.5 and writes the video it generates, lists
-and stops everything, and shows how an ambiguous target is refused with the
+Reads what each architecture accepts, starts a cosmos-rl service, waits
+for it (printing progress), asks it about an image, starts
+cosmos-predict2.5 and writes the video it generates, lists and stops
+everything, and shows how an ambiguous target is refused with the
 candidates to choose from. Each step checks what came back and exits 1 when
 it is not what the API promises, so CI runs this file as a test.
 
@@ -57,6 +58,21 @@ def main() -> None:
         check("tao.inference.v1.InferenceService" in client.grpc_services(),
               "reflection does not list the InferenceService")
 
+        # What each architecture accepts, from the server's catalog.
+        fields = {}
+        for arch in client.describe_architectures().architectures:
+            print(f"{arch.network_arch}: " + ", ".join(
+                f.name for f in arch.sampling_fields))
+            fields.update({(arch.network_arch, f.name): f
+                           for f in arch.sampling_fields})
+        top_p = fields.get(("cosmos-rl", "top_p"))
+        check(top_p is not None and top_p.HasField("min")
+              and top_p.min.exclusive and top_p.min.value == 0,
+              "cosmos-rl top_p is not described as above 0")
+        seed = fields.get(("cosmos-predict2.5", "seed"))
+        check(seed is not None and seed.min.value == 0
+              and not seed.min.exclusive, "cosmos-predict2.5 seed has no min 0")
+
         # cosmos-rl: a question about an image.
         rl = start_and_wait(client, args, "cosmos-rl", args.rl_model)
         answer = client.infer("What is in this picture?", job_id=rl.job_id,
@@ -94,11 +110,12 @@ def main() -> None:
             client.infer("Hello", network_arch="cosmos-rl", images=[args.image])
             check(False, "an ambiguous target was accepted")
         except TaoError as error:
-            print(f"refused as expected: {error.code.name} {error.reason}")
+            reason = pb.ErrorReason.Name(error.reason)
+            print(f"refused as expected: {error.code.name} {reason}")
             for candidate in error.candidates:
                 print(f"  candidate {candidate.job_id} {candidate.model_path}")
-            check(error.reason == "AMBIGUOUS_TARGET",
-                  f"reason {error.reason!r}, not AMBIGUOUS_TARGET")
+            check(error.reason == pb.ERROR_REASON_AMBIGUOUS_TARGET,
+                  f"reason {reason}, not ERROR_REASON_AMBIGUOUS_TARGET")
             check({c.job_id for c in error.candidates} ==
                   {rl.job_id, rl2.job_id}, "wrong candidate list")
 

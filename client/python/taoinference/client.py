@@ -171,6 +171,13 @@ class Client:
         return self._unary(self._stub.Stop, pb.StopRequest(job_id=job_id),
                            None)
 
+    def describe_architectures(self) -> "pb.DescribeArchitecturesResponse":
+        """The server's catalog: per architecture (``.architectures``), the
+        sampling fields it accepts with type, default and bounds, and the
+        media it takes. Prompt for and check sampling values from it."""
+        return self._unary(self._stub.DescribeArchitectures,
+                           pb.DescribeArchitecturesRequest(), None)
+
     def healthy(self, service: str = _SERVICE_NAME) -> bool:
         """True when grpc.health.v1 reports ``service`` SERVING."""
         stub = health_pb2_grpc.HealthStub(self._channel)

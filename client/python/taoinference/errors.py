@@ -26,9 +26,12 @@ class TaoError(Exception):
         self.details = details
 
     @property
-    def reason(self) -> str:
-        """Stable cause such as "AMBIGUOUS_TARGET"; "" without details."""
-        return self.details.reason if self.details else ""
+    def reason(self) -> int:
+        """Stable cause: a ``pb.ErrorReason`` value such as
+        ``pb.ERROR_REASON_AMBIGUOUS_TARGET`` (``pb.ErrorReason.Name()`` gives
+        its name); ``pb.ERROR_REASON_UNSPECIFIED`` without details."""
+        return (self.details.reason_code if self.details
+                else pb.ERROR_REASON_UNSPECIFIED)
 
     @property
     def candidates(self) -> List["pb.Service"]:

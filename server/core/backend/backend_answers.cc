@@ -39,10 +39,10 @@ std::string Describe(long http_status, const BackendError& error,
   return text;
 }
 
-absl::Status WithBackendDetails(absl::Status status, absl::string_view reason,
+absl::Status WithBackendDetails(absl::Status status, v1::ErrorReason reason,
                                 const BackendError& error, long http_status) {
   v1::ErrorDetails details;
-  details.set_reason(std::string(reason));
+  details.set_reason_code(reason);
   details.set_backend_error_type(error.type);
   details.set_backend_http_status(static_cast<int32_t>(http_status));
   return core::WithDetails(std::move(status), details);
@@ -116,7 +116,7 @@ absl::Status ChatErrorFromAnswer(long http_status, absl::string_view body,
             said,
             " (the request was not accepted; retry once the service "
             "is ready)")),
-        core::kReasonNotReady, error, http_status);
+        v1::ERROR_REASON_NOT_READY, error, http_status);
   }
   if (http_status == 503) {
     if (IsHardFailure(error.type)) {
@@ -125,19 +125,20 @@ absl::Status ChatErrorFromAnswer(long http_status, absl::string_view body,
               said,
               " (the service cannot serve requests; check its logs, "
               "then stop and start it again)")),
-          core::kReasonModelLoadFailed, error, http_status);
+          v1::ERROR_REASON_MODEL_LOAD_FAILED, error, http_status);
     }
     return WithBackendDetails(absl::UnavailableError(absl::StrCat(
                                   said, " (retry once the service is ready)")),
-                              core::kReasonNotReady, error, http_status);
+                              v1::ERROR_REASON_NOT_READY, error, http_status);
   }
   if (http_status == 400) {
     return WithBackendDetails(absl::InvalidArgumentError(said),
-                              core::kReasonBackendError, error, http_status);
+                              v1::ERROR_REASON_BACKEND_ERROR, error,
+                              http_status);
   }
   return WithBackendDetails(
       absl::InternalError(absl::StrCat(said, " (check the service logs)")),
-      core::kReasonBackendError, error, http_status);
+      v1::ERROR_REASON_BACKEND_ERROR, error, http_status);
 }
 
 }  // namespace tao::backend

@@ -34,7 +34,7 @@ Readiness ReadinessFromAnswer(long http_status, absl::string_view body,
                               const platforms::Redactor& redactor);
 
 // The error for a chat answer other than HTTP 200, with ErrorDetails
-// (reason, backend_error_type, backend_http_status) attached.
+// (reason_code, backend_error_type, backend_http_status) attached.
 absl::Status ChatErrorFromAnswer(long http_status, absl::string_view body,
                                  const platforms::Redactor& redactor);
 

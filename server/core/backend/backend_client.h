@@ -60,7 +60,8 @@ class BackendClient {
   // retried here. `cancelled` is polled while waiting; when it returns true
   // the transfer is aborted with CANCELLED.
   // Errors (ErrorDetails attached with backend_error_type and
-  // backend_http_status where the backend answered):
+  // backend_http_status where the backend answered; reasons are ErrorReason
+  // values without their ERROR_REASON_ prefix):
   //   202 -> UNAVAILABLE (reason NOT_READY; the request was not accepted)
   //   503 initialization_error/model_load_error -> FAILED_PRECONDITION
   //       (reason MODEL_LOAD_FAILED)

@@ -56,6 +56,12 @@ std::vector<std::string> Catalog::architectures() const {
   return names;
 }
 
+std::vector<const ArchRules*> Catalog::AllRules() const {
+  std::vector<const ArchRules*> rules;
+  for (const auto& [name, arch] : data_->archs) rules.push_back(&arch.rules);
+  return rules;
+}
+
 absl::StatusOr<const ArchRules*> Catalog::Rules(
     absl::string_view network_arch) const {
   auto it = data_->archs.find(std::string(network_arch));

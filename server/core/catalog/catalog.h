@@ -90,6 +90,9 @@ class Catalog {
   // INVALID_ARGUMENT naming network_arch and listing the supported ones.
   absl::StatusOr<const ArchRules*> Rules(absl::string_view network_arch) const;
 
+  // The rules of every architecture, sorted by network_arch.
+  std::vector<const ArchRules*> AllRules() const;
+
   // Spec §4: <arch>.config.json api_params.image (an image reference there
   // is returned as is) -> IMAGE_<KEY> from getenv when non-empty ->
   // images.yaml mapping -> versions.yaml. Errors: FAILED_PRECONDITION naming

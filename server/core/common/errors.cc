@@ -29,7 +29,7 @@ std::optional<tao::inference::v1::ErrorDetails> GetDetails(
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description) {
   tao::inference::v1::ErrorDetails details;
-  details.set_reason(std::string(kReasonInvalidField));
+  details.set_reason_code(tao::inference::v1::ERROR_REASON_INVALID_FIELD);
   auto* violation = details.add_field_violations();
   violation->set_field(std::string(field));
   violation->set_description(std::string(description));

@@ -12,13 +12,9 @@
 
 namespace tao::core {
 
-// Stable values of ErrorDetails.reason.
-inline constexpr absl::string_view kReasonAmbiguousTarget = "AMBIGUOUS_TARGET";
-inline constexpr absl::string_view kReasonNoService = "NO_SERVICE";
-inline constexpr absl::string_view kReasonInvalidField = "INVALID_FIELD";
-inline constexpr absl::string_view kReasonBackendError = "BACKEND_ERROR";
-inline constexpr absl::string_view kReasonModelLoadFailed = "MODEL_LOAD_FAILED";
-inline constexpr absl::string_view kReasonNotReady = "NOT_READY";
+// The cause a client acts on is ErrorDetails.reason_code, one of the
+// proto's tao::inference::v1::ErrorReason values (ERROR_REASON_NO_SERVICE,
+// ...): the API's enum is the only list of reasons.
 
 // Returns `status` with `details` attached (replacing earlier details).
 absl::Status WithDetails(absl::Status status,
@@ -28,7 +24,8 @@ absl::Status WithDetails(absl::Status status,
 std::optional<tao::inference::v1::ErrorDetails> GetDetails(
     const absl::Status& status);
 
-// INVALID_ARGUMENT "<field>: <description>" with one FieldViolation.
+// INVALID_ARGUMENT "<field>: <description>" with one FieldViolation
+// (reason ERROR_REASON_INVALID_FIELD).
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description);
 

@@ -51,11 +51,11 @@ std::string Describe(const std::vector<const ServiceEntry*>& entries) {
       });
 }
 
-absl::Status Refuse(absl::Status status, absl::string_view reason,
+absl::Status Refuse(absl::Status status, v1::ErrorReason reason,
                     const RegistryState& state,
                     const std::vector<const ServiceEntry*>& candidates) {
   v1::ErrorDetails details;
-  details.set_reason(std::string(reason));
+  details.set_reason_code(reason);
   const std::string latest = state.latest().value_or("");
   for (const ServiceEntry* entry : candidates) {
     *details.add_candidates() = core::ToProto(*entry, latest);
@@ -70,8 +70,8 @@ absl::Status NoService(const RegistryState& state, absl::string_view what) {
                   : absl::StrCat(what, "; running: ", Describe(all),
                                  "; pass one of these job ids as job_id, or ",
                                  kStartHint);
-  return Refuse(absl::NotFoundError(message), core::kReasonNoService, state,
-                all);
+  return Refuse(absl::NotFoundError(message), v1::ERROR_REASON_NO_SERVICE,
+                state, all);
 }
 
 absl::Status Ambiguous(const RegistryState& state,
@@ -82,7 +82,7 @@ absl::Status Ambiguous(const RegistryState& state,
           candidates.size(), " ", what, ": ", Describe(candidates),
           "; pass job_id to choose one (the registry's `latest` is never "
           "used to choose)")),
-      core::kReasonAmbiguousTarget, state, candidates);
+      v1::ERROR_REASON_AMBIGUOUS_TARGET, state, candidates);
 }
 
 }  // namespace
@@ -116,7 +116,7 @@ absl::StatusOr<ServiceEntry> Route(const RegistryState& state,
     return Refuse(
         absl::NotFoundError(absl::StrCat("no service is running; ", kStartHint,
                                          " and send the request again")),
-        core::kReasonNoService, state, all);
+        v1::ERROR_REASON_NO_SERVICE, state, all);
   }
   return Ambiguous(state, all,
                    "services are running and the request names neither "

@@ -16,14 +16,14 @@ struct Target {
 
 // Rules, in order:
 //  1. job_id set: that entry, or NOT_FOUND (details: every service as
-//     candidates, reason NO_SERVICE).
+//     candidates, reason ERROR_REASON_NO_SERVICE).
 //  2. network_arch set: the one entry of that arch; several ->
-//     FAILED_PRECONDITION (reason AMBIGUOUS_TARGET, candidates = matches,
-//     oldest first); none -> NOT_FOUND (reason NO_SERVICE, candidates =
-//     every service).
+//     FAILED_PRECONDITION (reason ERROR_REASON_AMBIGUOUS_TARGET, candidates =
+//     matches, oldest first); none -> NOT_FOUND (reason
+//     ERROR_REASON_NO_SERVICE, candidates = every service).
 //  3. neither: the only entry; several -> FAILED_PRECONDITION
-//     (AMBIGUOUS_TARGET, candidates = all; never silently `latest`);
-//     none -> NOT_FOUND telling the caller to start a service.
+//     (ERROR_REASON_AMBIGUOUS_TARGET, candidates = all; never silently
+//     `latest`); none -> NOT_FOUND telling the caller to start a service.
 // Candidates carry job_id, network_arch, host_url and started_at (the whole
 // Service, `latest` marked for display only). job_id "latest" is not an
 // alias: it is NOT_FOUND like any unknown id.

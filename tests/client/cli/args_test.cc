@@ -155,6 +155,14 @@ TEST(ParseArgsTest, PositionalJobIds) {
   EXPECT_EQ(Parse({"get", "--", "--odd"})->get.job_id, "--odd");
 }
 
+TEST(ParseArgsTest, EveryServerCommandTakesATimeout) {
+  EXPECT_EQ(Parse({"list", "--timeout", "2.5"})->list.timeout_seconds, 2.5);
+  EXPECT_EQ(Parse({"get", "j", "--timeout=3"})->get.timeout_seconds, 3);
+  EXPECT_EQ(Parse({"stop", "j", "--timeout", "4"})->stop.timeout_seconds, 4);
+  EXPECT_FALSE(Parse({"list"})->list.timeout_seconds.has_value());
+  EXPECT_FALSE(Parse({"list", "--timeout", "0"}).ok());
+}
+
 TEST(ParseArgsTest, ListFiltersAndRefresh) {
   absl::StatusOr<CliArgs> parsed = Parse(
       {"list", "--refresh", "--network-arch=cosmos-rl", "--platform", "slurm"});

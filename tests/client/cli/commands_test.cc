@@ -3,15 +3,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 
 #include "client/cli/cli.h"
 #include "client/cli/exit_codes.h"
+#include "client/cli/sampling_fields.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/client/cli/described_schema.h"
 #include "tests/client/cli/fake_inference_service.h"
 
 namespace tao::cli {
@@ -166,7 +169,8 @@ TEST_F(CommandsTest, GetUnknownJobExitsThree) {
   Result json = Run({"get", "nope", "--json"});
   EXPECT_EQ(json.exit_code, kExitNotFound);
   EXPECT_EQ(json.Json()["error"]["code"], "NOT_FOUND");
-  EXPECT_EQ(json.Json()["error"]["details"]["reason"], "NO_SERVICE");
+  EXPECT_EQ(json.Json()["error"]["details"]["reason_code"],
+            "ERROR_REASON_NO_SERVICE");
   EXPECT_EQ(json.err, "");
 }
 
@@ -174,6 +178,59 @@ TEST_F(CommandsTest, UnreachableServerExitsSix) {
   Result result = RunWithDefault({"list"}, "127.0.0.1:1");
   EXPECT_EQ(result.exit_code, kExitUnreachable);
   EXPECT_THAT(result.err, HasSubstr("cannot reach tao-inferd at 127.0.0.1:1"));
+}
+
+TEST_F(CommandsTest, AServerThatNeverAnswersTimesOut) {
+  fake().list_never_answers = true;
+  Result result = Run({"list", "--timeout", "0.2"});
+  EXPECT_EQ(result.exit_code, kExitTimeout) << result.err;
+  EXPECT_THAT(result.err, AllOf(HasSubstr("no result within 0.2s"),
+                                HasSubstr("--timeout")));
+
+  Result json = Run({"list", "--timeout=0.2", "--json"});
+  EXPECT_EQ(json.exit_code, kExitTimeout);
+  EXPECT_EQ(json.Json()["error"]["code"], "DEADLINE_EXCEEDED");
+}
+
+TEST_F(CommandsTest, CallsWithoutTimeoutGetTheDefaultDeadline) {
+  TwoRlServices();
+  const auto before = std::chrono::system_clock::now();
+  ASSERT_EQ(Run({"list"}).exit_code, 0);
+  ASSERT_EQ(Run({"get", "job-a"}).exit_code, 0);
+  ASSERT_EQ(Run({"stop", "job-a"}).exit_code, 0);
+  const auto after = std::chrono::system_clock::now();
+  const auto calls = fake().calls();
+  ASSERT_EQ(calls.deadlines.size(), 3u);
+  for (const auto& [rpc, deadline] : calls.deadlines) {
+    // 60 s from when the call was made (the wire rounds to milliseconds).
+    EXPECT_GE(deadline,
+              before + std::chrono::seconds(60) - std::chrono::milliseconds(5))
+        << rpc;
+    EXPECT_LE(deadline, after + std::chrono::seconds(61)) << rpc;
+  }
+}
+
+TEST_F(CommandsTest, EveryCommandSetsADeadline) {
+  TwoRlServices();
+  *fake().start_response.mutable_service() = MakeService("job-n", "cosmos-rl");
+  fake().wait_events = {Event(SERVICE_STATE_READY, PHASE_READY, "", 1)};
+  fake().describe_response = tao::cli::testing::Described();
+  Run({"list"});
+  Run({"get", "job-a"});
+  Run({"stop"}, "y\n", /*tty=*/true);  // List, then Stop
+  Run({"start", "--platform", "p", "--network-arch", "a", "--model-path", "/m",
+       "--wait"});
+  Run({"wait", "job-a"});
+  Run({"infer", "--job-id", "job-a", "--text", "hi", "--max-tokens", "5",
+       "--accept-defaults"});  // Get, DescribeArchitectures, Infer
+  std::vector<std::string> rpcs;
+  for (const auto& [rpc, deadline] : fake().calls().deadlines) {
+    rpcs.push_back(rpc);
+    EXPECT_NE(deadline, std::chrono::system_clock::time_point::max()) << rpc;
+  }
+  EXPECT_THAT(
+      rpcs, ElementsAre("List", "Get", "List", "Stop", "Start", "WaitReady",
+                        "WaitReady", "Get", "DescribeArchitectures", "Infer"));
 }
 
 TEST_F(CommandsTest, UnavailableFromALiveServerIsAServerError) {
@@ -203,7 +260,8 @@ TEST_F(CommandsTest, HelpListsCommandsAndExitCodes) {
             HasSubstr("6  server unreachable"), HasSubstr("TAO_INFER_SERVER")));
   EXPECT_THAT(Run({"infer", "--help"}).out,
               AllOf(HasSubstr("--accept-defaults"), HasSubstr("--guidance N"),
-                    HasSubstr("default 1024")));
+                    HasSubstr("server's catalog")));
+  EXPECT_TRUE(fake().calls().deadlines.empty());  // help asks nothing
 }
 
 // ---- start ------------------------------------------------------------------
@@ -302,7 +360,7 @@ TEST_F(CommandsTest, StartLeavesNumGpusUnsetWhenNotGiven) {
 
 TEST_F(CommandsTest, StartInvalidArgumentExitsTwoNamingTheField) {
   ErrorDetails details;
-  details.set_reason("INVALID_FIELD");
+  details.set_reason_code(ERROR_REASON_INVALID_FIELD);
   auto* violation = details.add_field_violations();
   violation->set_field("network_arch");
   violation->set_description("unknown architecture 'nope'");
@@ -377,13 +435,19 @@ TEST_F(CommandsTest, WaitEndingFailedExitsFour) {
       Event(SERVICE_STATE_FAILED, PHASE_FAILED, "model_load_error", 8)};
   Result result = Run({"wait", "job-a"});
   EXPECT_EQ(result.exit_code, kExitServiceFailed);
-  EXPECT_THAT(result.err, HasSubstr("model_load_error"));
-  EXPECT_THAT(result.err, HasSubstr("reason: MODEL_LOAD_FAILED"));
+  // What the server signalled, the FAILED event, and no invented reason.
+  EXPECT_THAT(result.err, HasSubstr("job-a FAILED: model_load_error"));
+  EXPECT_THAT(result.err, Not(HasSubstr("reason:")));
 
   nlohmann::json json = Run({"wait", "job-a", "--json"}).Json();
   EXPECT_EQ(json["ready"], false);
   EXPECT_EQ(json["final_state"], "SERVICE_STATE_FAILED");
   EXPECT_EQ(json["error"]["exit_code"], kExitServiceFailed);
+  EXPECT_TRUE(json["error"]["details"].empty()) << json;
+
+  fake().wait_events = {
+      Event(SERVICE_STATE_STOPPED, PHASE_UNSPECIFIED, "workload_missing", 2)};
+  EXPECT_EQ(Run({"wait", "job-a"}).exit_code, kExitServiceFailed);
 }
 
 TEST_F(CommandsTest, WaitTimeoutExitsFive) {
@@ -430,6 +494,7 @@ TEST_F(CommandsTest, StopLatestWithoutTerminalNeedsYes) {
 
   nlohmann::json json = Run({"stop", "--json"}).Json();
   EXPECT_EQ(json["error"]["details"]["candidates"][0]["job_id"], "job-b");
+  EXPECT_EQ(json["error"]["details"]["cli_reason"], "CONFIRMATION_REQUIRED");
   EXPECT_TRUE(fake().calls().stop.empty());
 }
 
@@ -486,6 +551,7 @@ class InferTest : public CommandsTest {
     fake().infer_response.mutable_applied()->set_max_tokens(1024);
     fake().infer_response.mutable_applied()->set_temperature(0.7);
     fake().infer_response.mutable_applied()->set_top_p(0.8);
+    fake().describe_response = tao::cli::testing::Described();
   }
 
   void OneRlService() {
@@ -558,11 +624,60 @@ TEST_F(InferTest, WithoutTerminalMissingFieldsAreRefusedAndListed) {
   Result json = Run({"infer", "--text", "hi", "--image", png_, "--json"});
   EXPECT_EQ(json.exit_code, kExitUsage);
   nlohmann::json details = json.Json()["error"]["details"];
-  EXPECT_EQ(details["reason"], "SAMPLING_FIELDS_REQUIRED");
+  EXPECT_EQ(details["cli_reason"], "SAMPLING_FIELDS_REQUIRED");
   EXPECT_EQ(details["network_arch"], "cosmos-rl");
   ASSERT_EQ(details["missing_fields"].size(), 3u);
   EXPECT_EQ(details["missing_fields"][0]["flag"], "--max-tokens");
   EXPECT_EQ(details["missing_fields"][0]["default"], "1024");
+  EXPECT_TRUE(fake().calls().infer.empty());
+}
+
+TEST_F(InferTest, PromptsFollowTheServersDescription) {
+  OneRlService();
+  // Not the shipped catalog: what the CLI asks must be what the server says.
+  fake().describe_response.Clear();
+  auto* arch = fake().describe_response.add_architectures();
+  arch->set_network_arch("cosmos-rl");
+  *arch->add_sampling_fields() = tao::cli::testing::Field(
+      "temperature", "0.3", {0, 0.5}, "as described by the server");
+  Result result = Run({"infer", "--text", "hi", "--image", png_}, "0.9\n0.4\n",
+                      /*tty=*/true);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, AllOf(HasSubstr("as described by the server"),
+                                HasSubstr("temperature [0.3]: "),
+                                HasSubstr("temperature must be in [0, 0.5]"),
+                                Not(HasSubstr("max_tokens"))));
+  EXPECT_EQ(fake().calls().describe, 1);
+  ASSERT_EQ(fake().calls().infer.size(), 1u);
+  EXPECT_DOUBLE_EQ(fake().calls().infer[0].sampling().temperature(), 0.4);
+  EXPECT_FALSE(fake().calls().infer[0].sampling().has_max_tokens());
+}
+
+TEST_F(InferTest, AnArchitectureTheServerDoesNotDescribeIsLeftToIt) {
+  OneRlService();
+  fake().describe_response.Clear();
+  Result result = Run({"infer", "--text", "hi", "--image", png_});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(fake().calls().infer.size(), 1u);
+  EXPECT_TRUE(
+      SetSamplingFieldNames(fake().calls().infer[0].sampling()).empty());
+}
+
+TEST_F(InferTest, NothingToAskOrCheckNeedsNoDescription) {
+  OneRlService();
+  EXPECT_EQ(Run({"infer", "--text", "hi", "--image", png_, "--accept-defaults"})
+                .exit_code,
+            0);
+  EXPECT_EQ(fake().calls().describe, 0);
+}
+
+TEST_F(InferTest, AFailedDescriptionIsReported) {
+  OneRlService();
+  fake().describe_status =
+      grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method");
+  Result result = Run({"infer", "--text", "hi", "--image", png_});
+  EXPECT_EQ(result.exit_code, kExitServerError);
+  EXPECT_THAT(result.err, HasSubstr("no such method"));
   EXPECT_TRUE(fake().calls().infer.empty());
 }
 
@@ -632,7 +747,7 @@ TEST_F(InferTest, AmbiguousTargetOnATerminalAsksWhichOne) {
 TEST_F(InferTest, AmbiguityReportedByTheServerExitsThree) {
   OneRlService();
   ErrorDetails details;
-  details.set_reason("AMBIGUOUS_TARGET");
+  details.set_reason_code(ERROR_REASON_AMBIGUOUS_TARGET);
   *details.add_candidates() = MakeService("job-a", "cosmos-rl");
   *details.add_candidates() = MakeService("job-z", "cosmos-rl");
   fake().infer_status = RichStatus(grpc::StatusCode::FAILED_PRECONDITION,
@@ -704,7 +819,7 @@ TEST_F(InferTest, VideoAnswerGoesToAPrintedDefaultPath) {
 TEST_F(InferTest, BackendErrorExitsOneWithItsDetails) {
   OneRlService();
   ErrorDetails details;
-  details.set_reason("BACKEND_ERROR");
+  details.set_reason_code(ERROR_REASON_BACKEND_ERROR);
   details.set_backend_error_type("internal_error");
   details.set_backend_http_status(500);
   fake().infer_status =
@@ -718,7 +833,7 @@ TEST_F(InferTest, BackendErrorExitsOneWithItsDetails) {
 TEST_F(InferTest, ModelLoadFailureExitsFour) {
   OneRlService();
   ErrorDetails details;
-  details.set_reason("MODEL_LOAD_FAILED");
+  details.set_reason_code(ERROR_REASON_MODEL_LOAD_FAILED);
   fake().infer_status = RichStatus(grpc::StatusCode::FAILED_PRECONDITION,
                                    "model failed to load", details);
   EXPECT_EQ(Run({"infer", "--text", "hi", "--image", png_, "--accept-defaults"})

@@ -10,20 +10,20 @@
 namespace tao::cli {
 namespace {
 
+namespace v1 = ::tao::inference::v1;
 using tao::inference::v1::ErrorDetails;
 using tao::inference::v1::ErrorStatus;
 using ::testing::HasSubstr;
 
 struct ExitCase {
   grpc::StatusCode code;
-  std::string reason;
+  v1::ErrorReason reason;
   bool server_reached;
   int exit_code;
 };
 
 void PrintTo(const ExitCase& c, std::ostream* os) {
-  *os << static_cast<int>(c.code) << "_"
-      << (c.reason.empty() ? "none" : c.reason)
+  *os << static_cast<int>(c.code) << "_" << ReasonName(c.reason)
       << (c.server_reached ? "_reached" : "_unreached");
 }
 
@@ -36,28 +36,48 @@ TEST_P(ExitCodeTableTest, MapsAsDocumented) {
 
 INSTANTIATE_TEST_SUITE_P(
     Documented, ExitCodeTableTest,
-    ::testing::Values(
-        ExitCase{grpc::StatusCode::OK, "", true, 0},
-        ExitCase{grpc::StatusCode::INTERNAL, "BACKEND_ERROR", true, 1},
-        ExitCase{grpc::StatusCode::UNKNOWN, "", true, 1},
-        ExitCase{grpc::StatusCode::RESOURCE_EXHAUSTED, "", true, 1},
-        ExitCase{grpc::StatusCode::PERMISSION_DENIED, "", true, 1},
-        ExitCase{grpc::StatusCode::FAILED_PRECONDITION, "", true, 1},
-        ExitCase{grpc::StatusCode::INVALID_ARGUMENT, "INVALID_FIELD", true, 2},
-        ExitCase{grpc::StatusCode::INVALID_ARGUMENT, "", false, 2},
-        ExitCase{grpc::StatusCode::NOT_FOUND, "", true, 3},
-        ExitCase{grpc::StatusCode::NOT_FOUND, "NO_SERVICE", true, 3},
-        ExitCase{grpc::StatusCode::FAILED_PRECONDITION, "AMBIGUOUS_TARGET",
-                 true, 3},
-        ExitCase{grpc::StatusCode::FAILED_PRECONDITION, "NO_SERVICE", true, 3},
-        ExitCase{grpc::StatusCode::FAILED_PRECONDITION, "MODEL_LOAD_FAILED",
-                 true, 4},
-        ExitCase{grpc::StatusCode::FAILED_PRECONDITION, "SERVICE_FAILED", true,
-                 4},
-        ExitCase{grpc::StatusCode::DEADLINE_EXCEEDED, "", true, 5},
-        ExitCase{grpc::StatusCode::DEADLINE_EXCEEDED, "", false, 5},
-        ExitCase{grpc::StatusCode::UNAVAILABLE, "", false, 6},
-        ExitCase{grpc::StatusCode::UNAVAILABLE, "NOT_READY", true, 1}));
+    ::testing::Values(ExitCase{grpc::StatusCode::OK,
+                               v1::ERROR_REASON_UNSPECIFIED, true, 0},
+                      ExitCase{grpc::StatusCode::INTERNAL,
+                               v1::ERROR_REASON_BACKEND_ERROR, true, 1},
+                      ExitCase{grpc::StatusCode::UNKNOWN,
+                               v1::ERROR_REASON_UNSPECIFIED, true, 1},
+                      ExitCase{grpc::StatusCode::RESOURCE_EXHAUSTED,
+                               v1::ERROR_REASON_UNSPECIFIED, true, 1},
+                      ExitCase{grpc::StatusCode::PERMISSION_DENIED,
+                               v1::ERROR_REASON_UNSPECIFIED, true, 1},
+                      ExitCase{grpc::StatusCode::FAILED_PRECONDITION,
+                               v1::ERROR_REASON_UNSPECIFIED, true, 1},
+                      ExitCase{grpc::StatusCode::INVALID_ARGUMENT,
+                               v1::ERROR_REASON_INVALID_FIELD, true, 2},
+                      ExitCase{grpc::StatusCode::INVALID_ARGUMENT,
+                               v1::ERROR_REASON_UNSPECIFIED, false, 2},
+                      ExitCase{grpc::StatusCode::NOT_FOUND,
+                               v1::ERROR_REASON_UNSPECIFIED, true, 3},
+                      ExitCase{grpc::StatusCode::NOT_FOUND,
+                               v1::ERROR_REASON_NO_SERVICE, true, 3},
+                      ExitCase{grpc::StatusCode::FAILED_PRECONDITION,
+                               v1::ERROR_REASON_AMBIGUOUS_TARGET, true, 3},
+                      ExitCase{grpc::StatusCode::FAILED_PRECONDITION,
+                               v1::ERROR_REASON_NO_SERVICE, true, 3},
+                      ExitCase{grpc::StatusCode::FAILED_PRECONDITION,
+                               v1::ERROR_REASON_MODEL_LOAD_FAILED, true, 4},
+                      ExitCase{grpc::StatusCode::DEADLINE_EXCEEDED,
+                               v1::ERROR_REASON_UNSPECIFIED, true, 5},
+                      ExitCase{grpc::StatusCode::DEADLINE_EXCEEDED,
+                               v1::ERROR_REASON_UNSPECIFIED, false, 5},
+                      ExitCase{grpc::StatusCode::UNAVAILABLE,
+                               v1::ERROR_REASON_UNSPECIFIED, false, 6},
+                      ExitCase{grpc::StatusCode::UNAVAILABLE,
+                               v1::ERROR_REASON_NOT_READY, true, 1}));
+
+TEST(ExitCodeTest, AFailedServiceExitsFourWhateverTheCode) {
+  CliError error;
+  error.code = grpc::StatusCode::FAILED_PRECONDITION;
+  EXPECT_EQ(error.exit_code(), kExitServerError);
+  error.service_failed = true;
+  EXPECT_EQ(error.exit_code(), kExitServiceFailed);
+}
 
 TEST(ExitCodeHelpTest, ListsEveryCode) {
   for (const char* code : {"0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "6 "}) {
@@ -67,7 +87,7 @@ TEST(ExitCodeHelpTest, ListsEveryCode) {
 
 ErrorDetails Ambiguous() {
   ErrorDetails details;
-  details.set_reason("AMBIGUOUS_TARGET");
+  details.set_reason_code(v1::ERROR_REASON_AMBIGUOUS_TARGET);
   details.add_candidates()->set_job_id("job-a");
   details.add_candidates()->set_job_id("job-b");
   return details;
@@ -87,7 +107,7 @@ TEST(ReadErrorDetailsTest, UnpacksErrorDetailsFromTheBinaryDetails) {
                                    "2 services match", Ambiguous());
   std::optional<ErrorDetails> details = ReadErrorDetails(status);
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), "AMBIGUOUS_TARGET");
+  EXPECT_EQ(details->reason_code(), v1::ERROR_REASON_AMBIGUOUS_TARGET);
   ASSERT_EQ(details->candidates_size(), 2);
   EXPECT_EQ(details->candidates(1).job_id(), "job-b");
 }
@@ -99,7 +119,8 @@ TEST(ReadErrorDetailsTest, SkipsOtherAnyTypesAndFindsOurs) {
   grpc::Status status(grpc::StatusCode::FAILED_PRECONDITION, "m",
                       rich.SerializeAsString());
   ASSERT_TRUE(ReadErrorDetails(status).has_value());
-  EXPECT_EQ(ReadErrorDetails(status)->reason(), "AMBIGUOUS_TARGET");
+  EXPECT_EQ(ReadErrorDetails(status)->reason_code(),
+            v1::ERROR_REASON_AMBIGUOUS_TARGET);
 }
 
 TEST(ReadErrorDetailsTest, NothingWhenAbsentOrUnreadable) {
@@ -120,7 +141,7 @@ TEST(FromGrpcStatusTest, ReasonDecidesTheExitCode) {
       /*channel_connected=*/true);
   EXPECT_EQ(error.code, grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(error.message, "2 match");
-  EXPECT_EQ(error.reason(), "AMBIGUOUS_TARGET");
+  EXPECT_EQ(error.reason(), v1::ERROR_REASON_AMBIGUOUS_TARGET);
   EXPECT_EQ(error.exit_code(), kExitNotFound);
 }
 
@@ -130,7 +151,7 @@ TEST(FromGrpcStatusTest, UnavailableWithoutConnectionIsUnreachable) {
   EXPECT_EQ(FromGrpcStatus(status, true).exit_code(), kExitServerError);
   // Details can only have come from the server.
   ErrorDetails not_ready;
-  not_ready.set_reason("NOT_READY");
+  not_ready.set_reason_code(v1::ERROR_REASON_NOT_READY);
   EXPECT_EQ(FromGrpcStatus(
                 RichStatus(grpc::StatusCode::UNAVAILABLE, "loading", not_ready),
                 false)
@@ -149,14 +170,15 @@ TEST(ErrorOutputTest, JsonCarriesCodeMessageAndDetails) {
   EXPECT_EQ(json["error"]["grpc_code"], 9);
   EXPECT_EQ(json["error"]["exit_code"], 3);
   EXPECT_EQ(json["error"]["message"], "2 match");
-  EXPECT_EQ(json["error"]["details"]["reason"], "AMBIGUOUS_TARGET");
+  EXPECT_EQ(json["error"]["details"]["reason_code"],
+            "ERROR_REASON_AMBIGUOUS_TARGET");
   EXPECT_EQ(json["error"]["details"]["candidates"][0]["job_id"], "job-a");
   EXPECT_EQ(json["error"]["details"]["hint"], "use --job-id");
 }
 
 TEST(ErrorOutputTest, HumanTextShowsWhatTheDetailsSay) {
   ErrorDetails details;
-  details.set_reason("INVALID_FIELD");
+  details.set_reason_code(v1::ERROR_REASON_INVALID_FIELD);
   auto* violation = details.add_field_violations();
   violation->set_field("sampling.temperature");
   violation->set_description("must be in [0, 2]");
@@ -176,6 +198,37 @@ TEST(ErrorOutputTest, HumanTextShowsWhatTheDetailsSay) {
       true));
   EXPECT_THAT(candidates, HasSubstr("1.  job-a"));
   EXPECT_THAT(candidates, HasSubstr("2.  job-b"));
+}
+
+TEST(ErrorOutputTest, CodeNamesAreTheCanonicalOnes) {
+  // The JSON "code" scripts match on, for every gRPC code.
+  const std::vector<std::string> names = {"OK",
+                                          "CANCELLED",
+                                          "UNKNOWN",
+                                          "INVALID_ARGUMENT",
+                                          "DEADLINE_EXCEEDED",
+                                          "NOT_FOUND",
+                                          "ALREADY_EXISTS",
+                                          "PERMISSION_DENIED",
+                                          "RESOURCE_EXHAUSTED",
+                                          "FAILED_PRECONDITION",
+                                          "ABORTED",
+                                          "OUT_OF_RANGE",
+                                          "UNIMPLEMENTED",
+                                          "INTERNAL",
+                                          "UNAVAILABLE",
+                                          "DATA_LOSS",
+                                          "UNAUTHENTICATED"};
+  for (size_t code = 0; code < names.size(); ++code) {
+    EXPECT_EQ(CodeName(static_cast<grpc::StatusCode>(code)), names[code]);
+  }
+  EXPECT_EQ(CodeName(static_cast<grpc::StatusCode>(42)), "UNKNOWN");
+}
+
+TEST(ErrorOutputTest, ReasonNamesDropTheEnumPrefix) {
+  EXPECT_EQ(ReasonName(v1::ERROR_REASON_AMBIGUOUS_TARGET), "AMBIGUOUS_TARGET");
+  EXPECT_EQ(ReasonName(v1::ERROR_REASON_NOT_READY), "NOT_READY");
+  EXPECT_EQ(ReasonName(static_cast<v1::ErrorReason>(99)), "REASON_99");
 }
 
 }  // namespace

@@ -5,9 +5,11 @@
 
 #include <grpcpp/server.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tao/inference/v1/inference_service.grpc.pb.h"
@@ -26,6 +28,8 @@ class FakeInferenceService final
   grpc::Status start_status;
   // Start answers only when the client gives up (a job pending for ever).
   bool start_never_answers = false;
+  // List hangs like a server that accepted the call and never answers.
+  bool list_never_answers = false;
   tao::inference::v1::StopResponse stop_response;
   grpc::Status stop_status;
   tao::inference::v1::ListResponse list_response;
@@ -37,6 +41,8 @@ class FakeInferenceService final
   grpc::Status wait_status;
   tao::inference::v1::InferResponse infer_response;
   grpc::Status infer_status;
+  tao::inference::v1::DescribeArchitecturesResponse describe_response;
+  grpc::Status describe_status;
 
   // What arrived, in order.
   struct Calls {
@@ -46,6 +52,10 @@ class FakeInferenceService final
     std::vector<tao::inference::v1::GetRequest> get;
     std::vector<tao::inference::v1::WaitReadyRequest> wait;
     std::vector<tao::inference::v1::InferRequest> infer;
+    int describe = 0;
+    // Every call's method name and the deadline the server saw for it.
+    std::vector<std::pair<std::string, std::chrono::system_clock::time_point>>
+        deadlines;
   };
   Calls calls() const;
 
@@ -67,8 +77,15 @@ class FakeInferenceService final
   grpc::Status Infer(grpc::ServerContext*,
                      const tao::inference::v1::InferRequest* request,
                      tao::inference::v1::InferResponse* response) override;
+  grpc::Status DescribeArchitectures(
+      grpc::ServerContext*,
+      const tao::inference::v1::DescribeArchitecturesRequest* request,
+      tao::inference::v1::DescribeArchitecturesResponse* response) override;
 
  private:
+  // Records the call's deadline under `rpc`; mutex_ held.
+  void Saw(const char* rpc, const grpc::ServerContext& context);
+
   mutable std::mutex mutex_;
   Calls calls_;
 };

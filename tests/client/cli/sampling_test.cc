@@ -1,55 +1,67 @@
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "client/cli/sampling_fields.h"
 #include "client/cli/sampling_prompt.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/client/cli/described_schema.h"
 
 namespace tao::cli {
 namespace {
 
+using tao::cli::testing::Field;
+using tao::cli::testing::Schema;
+using tao::inference::v1::SamplingFieldDescription;
 using tao::inference::v1::SamplingParams;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::vector<std::string> Names(const std::vector<SamplingField>& fields) {
+std::vector<std::string> Names(const SamplingFields& fields) {
   std::vector<std::string> names;
-  for (const auto& field : fields) names.push_back(field.name);
+  for (const auto& field : fields) names.push_back(field.name());
   return names;
 }
 
-TEST(SamplingFieldsTest, PerArchitectureTableMirrorsTheCatalog) {
-  ASSERT_NE(SamplingFieldsFor("cosmos-rl"), nullptr);
-  EXPECT_THAT(Names(*SamplingFieldsFor("cosmos-rl")),
-              ::testing::ElementsAre("max_tokens", "temperature", "top_p"));
-  EXPECT_EQ((*SamplingFieldsFor("cosmos-rl"))[0].default_text, "1024");
-  EXPECT_EQ((*SamplingFieldsFor("cosmos-rl"))[1].default_text, "0.7");
-  EXPECT_EQ((*SamplingFieldsFor("cosmos-rl"))[1].max, 2);
-  EXPECT_EQ((*SamplingFieldsFor("cosmos-rl"))[2].default_text, "0.8");
-
-  ASSERT_NE(SamplingFieldsFor("cosmos-predict2.5"), nullptr);
-  const auto& predict = *SamplingFieldsFor("cosmos-predict2.5");
-  EXPECT_THAT(Names(predict),
-              ::testing::ElementsAre("max_tokens", "guidance", "num_steps",
-                                     "seed", "negative_prompt"));
-  EXPECT_EQ(predict[0].default_text, "77");
-  EXPECT_EQ(predict[1].default_text, "7");
-  EXPECT_EQ(predict[1].max, 7);
-  EXPECT_EQ(predict[2].default_text, "35");
-  EXPECT_EQ(predict[3].default_text, "0");
-  EXPECT_EQ(predict[4].default_text, "");  // empty = not sent
-
-  EXPECT_EQ(SamplingFieldsFor("unknown-arch"), nullptr);
+TEST(SamplingFieldsTest, AcceptedValuesFollowTheBounds) {
+  EXPECT_EQ(AcceptedValues(Field("t", "0.7", {0, 2})), "in [0, 2]");
+  EXPECT_EQ(AcceptedValues(Field("p", "0.8", {0, 1, true})), "in (0, 1]");
+  EXPECT_EQ(AcceptedValues(Field("m", "1", {1, std::nullopt})), "at least 1");
+  EXPECT_EQ(AcceptedValues(Field("x", "1", {0, std::nullopt, true})),
+            "above 0");
+  EXPECT_EQ(AcceptedValues(Field("g", "1", {std::nullopt, 7})), "at most 7");
+  EXPECT_EQ(AcceptedValues(Field("n", std::nullopt)), "");
+  SamplingFieldDescription choice = Field("mode", "fast");
+  choice.add_allowed_values("fast");
+  choice.add_allowed_values("fine");
+  EXPECT_EQ(AcceptedValues(choice), "one of fast, fine");
 }
 
-TEST(SamplingFieldsTest, EveryTableFieldIsASamplingParamsField) {
-  for (const char* arch : {"cosmos-rl", "cosmos-predict2.5"}) {
-    for (const SamplingField& field : *SamplingFieldsFor(arch)) {
-      EXPECT_NE(SamplingParams::descriptor()->FindFieldByName(field.name),
-                nullptr)
-          << field.name;
-    }
-  }
+TEST(SamplingFieldsTest, ValueProblemHonoursExclusiveBoundsAndChoices) {
+  const SamplingFieldDescription top_p = Schema("cosmos-rl")[2];
+  SamplingParams params;
+  EXPECT_EQ(ValueProblem(params, top_p), "");  // unset
+  params.set_top_p(0);
+  EXPECT_EQ(ValueProblem(params, top_p), "top_p must be in (0, 1]");
+  params.set_top_p(1);
+  EXPECT_EQ(ValueProblem(params, top_p), "");
+  params.set_top_p(1.01);
+  EXPECT_EQ(ValueProblem(params, top_p), "top_p must be in (0, 1]");
+
+  const SamplingFieldDescription seed = Schema("cosmos-predict2.5")[3];
+  params.set_seed(-1);
+  EXPECT_EQ(ValueProblem(params, seed), "seed must be at least 0");
+  params.set_seed(0);
+  EXPECT_EQ(ValueProblem(params, seed), "");
+
+  SamplingFieldDescription prompt = Field("negative_prompt", std::nullopt);
+  prompt.add_allowed_values("rain");
+  params.set_negative_prompt("snow");
+  EXPECT_EQ(ValueProblem(params, prompt),
+            "negative_prompt must be one of rain");
+  params.set_negative_prompt("rain");
+  EXPECT_EQ(ValueProblem(params, prompt), "");
 }
 
 TEST(SamplingFieldsTest, SetAndReadByName) {
@@ -72,18 +84,24 @@ TEST(SamplingFieldsTest, SetAndReadByName) {
   EXPECT_EQ(FlagForField("num_steps"), "--num-steps");
 }
 
+TEST(SamplingFieldsTest, EveryFlagIsInTheHelp) {
+  EXPECT_THAT(
+      AllSamplingFlags(),
+      ::testing::ElementsAre("--max-tokens N", "--top-p X", "--temperature X",
+                             "--guidance N", "--num-steps N", "--seed N",
+                             "--negative-prompt TEXT"));
+}
+
 TEST(SamplingFieldsTest, FieldsOfAnotherArchitectureAreRefused) {
   SamplingParams params;
   params.set_temperature(0.3);
-  absl::Status status = CheckFieldsApply(
-      params, "cosmos-predict2.5", *SamplingFieldsFor("cosmos-predict2.5"));
+  absl::Status status = CheckFieldsApply(params, "cosmos-predict2.5",
+                                         Schema("cosmos-predict2.5"));
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(),
               HasSubstr("--temperature does not apply to cosmos-predict2.5"));
   EXPECT_THAT(status.message(), HasSubstr("--guidance"));
-  EXPECT_TRUE(
-      CheckFieldsApply(params, "cosmos-rl", *SamplingFieldsFor("cosmos-rl"))
-          .ok());
+  EXPECT_TRUE(CheckFieldsApply(params, "cosmos-rl", Schema("cosmos-rl")).ok());
 }
 
 class ResolveSamplingTest : public ::testing::Test {
@@ -96,8 +114,7 @@ class ResolveSamplingTest : public ::testing::Test {
     SamplingPromptOptions options;
     options.is_tty = is_tty;
     options.accept_defaults = accept_defaults;
-    return ResolveSampling(arch, *SamplingFieldsFor(arch), given, options, in_,
-                           out_);
+    return ResolveSampling(arch, Schema(arch), given, options, in_, out_);
   }
 
   std::istringstream in_;
@@ -151,6 +168,21 @@ TEST_F(ResolveSamplingTest, TerminalAsksAgainAfterABadAnswer) {
   EXPECT_THAT(out_.str(), HasSubstr("negative_prompt [not sent]: "));
 }
 
+TEST_F(ResolveSamplingTest, TerminalRefusesWhatTheDescriptionRefuses) {
+  // top_p's minimum is exclusive, seed's minimum is 0.
+  auto rl = Resolve("cosmos-rl", {}, true, false, "\n\n0\n0.5\n");
+  ASSERT_TRUE(rl.ok()) << rl.status();
+  EXPECT_DOUBLE_EQ(rl->params.top_p(), 0.5);
+  EXPECT_THAT(out_.str(), HasSubstr("top_p must be in (0, 1]"));
+
+  out_.str("");
+  auto predict =
+      Resolve("cosmos-predict2.5", {}, true, false, "\n\n\n-1\n3\n\n");
+  ASSERT_TRUE(predict.ok()) << predict.status();
+  EXPECT_EQ(predict->params.seed(), 3);
+  EXPECT_THAT(out_.str(), HasSubstr("seed must be at least 0"));
+}
+
 TEST_F(ResolveSamplingTest, TerminalInputEndingEarlyIsAnError) {
   auto outcome = Resolve("cosmos-rl", {}, true, false, "10\n");
   EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
@@ -168,7 +200,8 @@ TEST_F(ResolveSamplingTest, NoTerminalRefusesAndListsMissingFields) {
   EXPECT_EQ(out_.str(), "");  // nothing asked
   const std::string listing = DescribeFields(outcome->missing);
   EXPECT_THAT(listing, HasSubstr("--temperature X"));
-  EXPECT_THAT(listing, HasSubstr("default 0.7, range [0, 2]"));
+  EXPECT_THAT(listing, HasSubstr("default 0.7, in [0, 2]"));
+  EXPECT_THAT(listing, HasSubstr("default 0.8, in (0, 1]"));
   EXPECT_THAT(listing, HasSubstr("--top-p X"));
 }
 

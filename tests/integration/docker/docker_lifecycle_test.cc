@@ -32,7 +32,7 @@ std::vector<std::string> CandidateIds(const grpc::Status& status) {
   std::vector<std::string> ids;
   std::optional<v1::ErrorDetails> details = DetailsOf(status);
   if (!details.has_value()) return ids;
-  EXPECT_EQ(details->reason(), "AMBIGUOUS_TARGET");
+  EXPECT_EQ(details->reason_code(), v1::ERROR_REASON_AMBIGUOUS_TARGET);
   for (const v1::Service& candidate : details->candidates()) {
     ids.push_back(candidate.job_id());
   }

@@ -50,7 +50,7 @@ const std::vector<std::pair<absl::StatusCode, grpc::StatusCode>>& ErrorCodes() {
 
 v1::ErrorDetails SomeDetails() {
   v1::ErrorDetails details;
-  details.set_reason(std::string(core::kReasonAmbiguousTarget));
+  details.set_reason_code(v1::ERROR_REASON_AMBIGUOUS_TARGET);
   details.add_candidates()->set_job_id("afacee21-2666-481d-b008-c83df2d6fd7f");
   details.add_candidates()->set_job_id("0b6f2f6e-0000-4000-8000-000000000001");
   details.set_backend_error_type("invalid_request_error");
@@ -115,7 +115,7 @@ TEST(ToGrpcStatusTest, InvalidFieldViolationReachesTheClient) {
   ASSERT_EQ(rich.details_size(), 1);
   v1::ErrorDetails details;
   ASSERT_TRUE(rich.details(0).UnpackTo(&details));
-  EXPECT_EQ(details.reason(), "INVALID_FIELD");
+  EXPECT_EQ(details.reason_code(), v1::ERROR_REASON_INVALID_FIELD);
   ASSERT_EQ(details.field_violations_size(), 1);
   EXPECT_EQ(details.field_violations(0).field(), "sampling.temperature");
   EXPECT_EQ(details.field_violations(0).description(),

@@ -87,7 +87,7 @@ struct ChatErrorCase {
   long http_status;
   std::string body;
   absl::StatusCode code;
-  std::string reason;
+  inference::v1::ErrorReason reason;
   std::string backend_type;
   std::string message;  // the status message starts with this
 };
@@ -103,7 +103,7 @@ TEST_P(ChatErrorTest, MapsToCodeAndDetails) {
   EXPECT_EQ(status.message().substr(0, c.message.size()), c.message) << status;
   std::optional<inference::v1::ErrorDetails> details = core::GetDetails(status);
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), c.reason);
+  EXPECT_EQ(details->reason_code(), c.reason);
   EXPECT_EQ(details->backend_error_type(), c.backend_type);
   EXPECT_EQ(details->backend_http_status(), c.http_status);
 }
@@ -112,43 +112,50 @@ INSTANTIATE_TEST_SUITE_P(
     Table, ChatErrorTest,
     ::testing::Values(
         ChatErrorCase{"Initializing", 202, ErrorBody("server_initializing"),
-                      absl::StatusCode::kUnavailable, "NOT_READY",
+                      absl::StatusCode::kUnavailable,
+                      inference::v1::ERROR_REASON_NOT_READY,
                       "server_initializing",
                       "backend answered HTTP 202 server_initializing: "
                       "m-server_initializing"},
         ChatErrorCase{
             "Loading", 202, ErrorBody("model_loading"),
-            absl::StatusCode::kUnavailable, "NOT_READY", "model_loading",
+            absl::StatusCode::kUnavailable,
+            inference::v1::ERROR_REASON_NOT_READY, "model_loading",
             "backend answered HTTP 202 model_loading: m-model_loading"},
         ChatErrorCase{"InitFailed", 503, ErrorBody("initialization_error"),
                       absl::StatusCode::kFailedPrecondition,
-                      "MODEL_LOAD_FAILED", "initialization_error",
+                      inference::v1::ERROR_REASON_MODEL_LOAD_FAILED,
+                      "initialization_error",
                       "backend answered HTTP 503 initialization_error: "},
         ChatErrorCase{"LoadFailed", 503, ErrorBody("model_load_error"),
                       absl::StatusCode::kFailedPrecondition,
-                      "MODEL_LOAD_FAILED", "model_load_error",
+                      inference::v1::ERROR_REASON_MODEL_LOAD_FAILED,
+                      "model_load_error",
                       "backend answered HTTP 503 model_load_error: "},
         ChatErrorCase{"NotReady", 503, ErrorBody("model_not_ready"),
-                      absl::StatusCode::kUnavailable, "NOT_READY",
-                      "model_not_ready",
+                      absl::StatusCode::kUnavailable,
+                      inference::v1::ERROR_REASON_NOT_READY, "model_not_ready",
                       "backend answered HTTP 503 model_not_ready: "},
         ChatErrorCase{"OtherUnavailable", 503, "Service Unavailable",
-                      absl::StatusCode::kUnavailable, "NOT_READY", "",
+                      absl::StatusCode::kUnavailable,
+                      inference::v1::ERROR_REASON_NOT_READY, "",
                       "backend answered HTTP 503: Service Unavailable"},
         ChatErrorCase{
             "InvalidRequest", 400,
             R"({"error":{"message":"Cosmos requires 'media' parameter","type":"invalid_request"}})",
-            absl::StatusCode::kInvalidArgument, "BACKEND_ERROR",
-            "invalid_request",
+            absl::StatusCode::kInvalidArgument,
+            inference::v1::ERROR_REASON_BACKEND_ERROR, "invalid_request",
             "backend answered HTTP 400 invalid_request: Cosmos "
             "requires 'media' parameter"},
         ChatErrorCase{"Internal", 500, ErrorBody("internal_error"),
-                      absl::StatusCode::kInternal, "BACKEND_ERROR",
+                      absl::StatusCode::kInternal,
+                      inference::v1::ERROR_REASON_BACKEND_ERROR,
                       "internal_error",
                       "backend answered HTTP 500 internal_error: "
                       "m-internal_error"},
         ChatErrorCase{"NotFound", 404, "", absl::StatusCode::kInternal,
-                      "BACKEND_ERROR", "", "backend answered HTTP 404"}),
+                      inference::v1::ERROR_REASON_BACKEND_ERROR, "",
+                      "backend answered HTTP 404"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(CleanMessageTest, RedactsBeforeCutting) {

@@ -233,7 +233,7 @@ struct ChatCase {
   Json control;  // applied before the request (null: none)
   std::string body;
   absl::StatusCode code;
-  std::string reason;
+  inference::v1::ErrorReason reason;
   std::string backend_type;
   int http_status;
   std::string message_prefix;
@@ -262,7 +262,7 @@ TEST_P(ChatStatusTest, MapsToCodeAndDetails) {
   std::optional<inference::v1::ErrorDetails> details =
       core::GetDetails(reply.status());
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), c.reason);
+  EXPECT_EQ(details->reason_code(), c.reason);
   EXPECT_EQ(details->backend_error_type(), c.backend_type);
   EXPECT_EQ(details->backend_http_status(), c.http_status);
 
@@ -281,7 +281,7 @@ INSTANTIATE_TEST_SUITE_P(
                  {{"state", "initializing"}},
                  kGoodBody,
                  absl::StatusCode::kUnavailable,
-                 "NOT_READY",
+                 inference::v1::ERROR_REASON_NOT_READY,
                  "server_initializing",
                  202,
                  "backend answered HTTP 202 server_initializing: "},
@@ -289,7 +289,7 @@ INSTANTIATE_TEST_SUITE_P(
                  {{"state", "loading"}},
                  kGoodBody,
                  absl::StatusCode::kUnavailable,
-                 "NOT_READY",
+                 inference::v1::ERROR_REASON_NOT_READY,
                  "model_loading",
                  202,
                  "backend answered HTTP 202 model_loading: "},
@@ -297,7 +297,7 @@ INSTANTIATE_TEST_SUITE_P(
                  {{"state", "init_failed"}},
                  kGoodBody,
                  absl::StatusCode::kFailedPrecondition,
-                 "MODEL_LOAD_FAILED",
+                 inference::v1::ERROR_REASON_MODEL_LOAD_FAILED,
                  "initialization_error",
                  503,
                  "backend answered HTTP 503 initialization_error: "},
@@ -305,7 +305,7 @@ INSTANTIATE_TEST_SUITE_P(
                  {{"state", "load_failed"}},
                  kGoodBody,
                  absl::StatusCode::kFailedPrecondition,
-                 "MODEL_LOAD_FAILED",
+                 inference::v1::ERROR_REASON_MODEL_LOAD_FAILED,
                  "model_load_error",
                  503,
                  "backend answered HTTP 503 model_load_error: "},
@@ -313,25 +313,27 @@ INSTANTIATE_TEST_SUITE_P(
                  {{"state", "not_loaded"}},
                  kGoodBody,
                  absl::StatusCode::kUnavailable,
-                 "NOT_READY",
+                 inference::v1::ERROR_REASON_NOT_READY,
                  "model_not_ready",
                  503,
                  "backend answered HTTP 503 model_not_ready: "},
         ChatCase{"MissingMedia", nullptr,
                  R"({"messages":[{"role":"user","content":"hi"}]})",
-                 absl::StatusCode::kInvalidArgument, "BACKEND_ERROR",
-                 "invalid_request", 400,
+                 absl::StatusCode::kInvalidArgument,
+                 inference::v1::ERROR_REASON_BACKEND_ERROR, "invalid_request",
+                 400,
                  "backend answered HTTP 400 invalid_request: Cosmos requires "
                  "'media' parameter"},
         ChatCase{"EmptyBody", nullptr, "", absl::StatusCode::kInvalidArgument,
-                 "BACKEND_ERROR", "invalid_request", 400,
+                 inference::v1::ERROR_REASON_BACKEND_ERROR, "invalid_request",
+                 400,
                  "backend answered HTTP 400 invalid_request: Request body is "
                  "required"},
         ChatCase{
             "UnsupportedMedia", nullptr,
             R"({"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/svg+xml;base64,AAAA"}}]}]})",
-            absl::StatusCode::kInvalidArgument, "BACKEND_ERROR",
-            "invalid_request", 400,
+            absl::StatusCode::kInvalidArgument,
+            inference::v1::ERROR_REASON_BACKEND_ERROR, "invalid_request", 400,
             "backend answered HTTP 400 invalid_request: Unsupported "
             "media type"},
         ChatCase{"InternalError",
@@ -340,7 +342,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"message", "CUDA out of memory"}},
                  kGoodBody,
                  absl::StatusCode::kInternal,
-                 "BACKEND_ERROR",
+                 inference::v1::ERROR_REASON_BACKEND_ERROR,
                  "internal_error",
                  500,
                  "backend answered HTTP 500 internal_error: CUDA out of "

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
@@ -20,7 +22,7 @@ constexpr char kDetailsTypeUrl[] =
 
 v1::ErrorDetails FullDetails() {
   v1::ErrorDetails details;
-  details.set_reason(std::string(kReasonAmbiguousTarget));
+  details.set_reason_code(v1::ERROR_REASON_AMBIGUOUS_TARGET);
   v1::Service* candidate = details.add_candidates();
   candidate->set_job_id("afacee21-2666-481d-b008-c83df2d6fd7f");
   candidate->set_network_arch("cosmos-rl");
@@ -53,29 +55,29 @@ TEST(WithDetailsTest, EmptyDetailsStillRoundTrip) {
       WithDetails(absl::InternalError("x"), v1::ErrorDetails());
   std::optional<v1::ErrorDetails> got = GetDetails(status);
   ASSERT_TRUE(got.has_value());
-  EXPECT_EQ(got->reason(), "");
+  EXPECT_EQ(got->reason_code(), v1::ERROR_REASON_UNSPECIFIED);
 }
 
 TEST(WithDetailsTest, LaterDetailsReplaceEarlierOnes) {
   v1::ErrorDetails first;
-  first.set_reason(std::string(kReasonNoService));
+  first.set_reason_code(v1::ERROR_REASON_NO_SERVICE);
   v1::ErrorDetails second;
-  second.set_reason(std::string(kReasonNotReady));
+  second.set_reason_code(v1::ERROR_REASON_NOT_READY);
 
   absl::Status status =
       WithDetails(WithDetails(absl::UnavailableError("x"), first), second);
   std::optional<v1::ErrorDetails> got = GetDetails(status);
   ASSERT_TRUE(got.has_value());
-  EXPECT_EQ(got->reason(), kReasonNotReady);
+  EXPECT_EQ(got->reason_code(), v1::ERROR_REASON_NOT_READY);
 }
 
 TEST(WithDetailsTest, DetailsSurviveCopies) {
   v1::ErrorDetails details;
-  details.set_reason(std::string(kReasonBackendError));
+  details.set_reason_code(v1::ERROR_REASON_BACKEND_ERROR);
   absl::Status original = WithDetails(absl::AbortedError("x"), details);
   absl::Status copy = original;
   ASSERT_TRUE(GetDetails(copy).has_value());
-  EXPECT_EQ(GetDetails(copy)->reason(), kReasonBackendError);
+  EXPECT_EQ(GetDetails(copy)->reason_code(), v1::ERROR_REASON_BACKEND_ERROR);
 }
 
 TEST(GetDetailsTest, NoneWithoutPayload) {
@@ -111,7 +113,7 @@ TEST(InvalidFieldTest, MessageCodeAndViolation) {
   EXPECT_EQ(status.message(), "sampling.temperature: must be between 0 and 2");
   std::optional<v1::ErrorDetails> details = GetDetails(status);
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), kReasonInvalidField);
+  EXPECT_EQ(details->reason_code(), v1::ERROR_REASON_INVALID_FIELD);
   ASSERT_EQ(details->field_violations_size(), 1);
   EXPECT_EQ(details->field_violations(0).field(), "sampling.temperature");
   EXPECT_EQ(details->field_violations(0).description(),
@@ -127,14 +129,25 @@ TEST(InvalidFieldTest, IndexedFieldPathKeptVerbatim) {
             "messages[0].parts[1]");
 }
 
-TEST(ReasonsTest, StableValues) {
-  // Clients match on these strings: they must never change.
-  EXPECT_EQ(kReasonAmbiguousTarget, "AMBIGUOUS_TARGET");
-  EXPECT_EQ(kReasonNoService, "NO_SERVICE");
-  EXPECT_EQ(kReasonInvalidField, "INVALID_FIELD");
-  EXPECT_EQ(kReasonBackendError, "BACKEND_ERROR");
-  EXPECT_EQ(kReasonModelLoadFailed, "MODEL_LOAD_FAILED");
-  EXPECT_EQ(kReasonNotReady, "NOT_READY");
+TEST(ReasonsTest, StableOnTheWire) {
+  // Clients compare the numbers (and JSON the names): they must never change.
+  const std::vector<std::pair<v1::ErrorReason, std::string>> reasons = {
+      {v1::ERROR_REASON_AMBIGUOUS_TARGET, "ERROR_REASON_AMBIGUOUS_TARGET"},
+      {v1::ERROR_REASON_NO_SERVICE, "ERROR_REASON_NO_SERVICE"},
+      {v1::ERROR_REASON_INVALID_FIELD, "ERROR_REASON_INVALID_FIELD"},
+      {v1::ERROR_REASON_BACKEND_ERROR, "ERROR_REASON_BACKEND_ERROR"},
+      {v1::ERROR_REASON_MODEL_LOAD_FAILED, "ERROR_REASON_MODEL_LOAD_FAILED"},
+      {v1::ERROR_REASON_NOT_READY, "ERROR_REASON_NOT_READY"},
+  };
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    EXPECT_EQ(static_cast<int>(reasons[i].first), static_cast<int>(i) + 1);
+    EXPECT_EQ(v1::ErrorReason_Name(reasons[i].first), reasons[i].second);
+  }
+  // The retired string field's number is never reused.
+  const auto* descriptor = v1::ErrorDetails::descriptor();
+  EXPECT_EQ(descriptor->FindFieldByNumber(1), nullptr);
+  ASSERT_NE(descriptor->FindFieldByName("reason_code"), nullptr);
+  EXPECT_EQ(descriptor->FindFieldByName("reason_code")->number(), 6);
 }
 
 }  // namespace

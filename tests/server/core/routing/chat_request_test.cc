@@ -484,7 +484,7 @@ TEST_P(RefusedRequestTest, NamesTheFieldAndWhatIsAccepted) {
   }
   auto details = core::GetDetails(chat.status());
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), "INVALID_FIELD");
+  EXPECT_EQ(details->reason_code(), v1::ERROR_REASON_INVALID_FIELD);
 }
 
 RefusedCase ImageUrlRefused(const std::string& name, const std::string& url,

@@ -52,7 +52,7 @@ struct RouteCase {
   Target target;
   absl::StatusCode code;
   std::string routed_job_id;            // when OK
-  std::string reason;                   // when not OK
+  inference::v1::ErrorReason reason;    // when not OK
   std::vector<std::string> candidates;  // job ids, in order
   std::vector<std::string> message_has;
   friend void PrintTo(const RouteCase& c, std::ostream* os) { *os << c.name; }
@@ -65,7 +65,7 @@ RouteCase Routed(std::string name, std::vector<EntrySpec> entries,
           std::move(target),
           absl::StatusCode::kOk,
           std::move(job_id),
-          "",
+          inference::v1::ERROR_REASON_UNSPECIFIED,
           {},
           {}};
 }
@@ -87,7 +87,7 @@ TEST_P(RouteTest, FollowsTheRules) {
   }
   auto details = core::GetDetails(routed.status());
   ASSERT_TRUE(details.has_value());
-  EXPECT_EQ(details->reason(), c.reason);
+  EXPECT_EQ(details->reason_code(), c.reason);
   std::vector<std::string> candidate_ids;
   for (const auto& candidate : details->candidates()) {
     candidate_ids.push_back(candidate.job_id());
@@ -105,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"zzz", ""},
                   absl::StatusCode::kNotFound,
                   "",
-                  "NO_SERVICE",
+                  inference::v1::ERROR_REASON_NO_SERVICE,
                   {"a", "c", "b"},
                   {"no service with job_id zzz", "running: a (cosmos-rl",
                    "pass one of these job ids"}},
@@ -114,7 +114,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"zzz", ""},
                   absl::StatusCode::kNotFound,
                   "",
-                  "NO_SERVICE",
+                  inference::v1::ERROR_REASON_NO_SERVICE,
                   {},
                   {"no service with job_id zzz", "no service is running",
                    "tao-infer start"}},
@@ -123,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"latest", ""},
                   absl::StatusCode::kNotFound,
                   "",
-                  "NO_SERVICE",
+                  inference::v1::ERROR_REASON_NO_SERVICE,
                   {"a", "c", "b"},
                   {"\"latest\" is not a job id"}},
         Routed("ArchOneMatch", kThree, {"", "cosmos-predict2.5"}, "c"),
@@ -132,7 +132,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"", "cosmos-rl"},
                   absl::StatusCode::kFailedPrecondition,
                   "",
-                  "AMBIGUOUS_TARGET",
+                  inference::v1::ERROR_REASON_AMBIGUOUS_TARGET,
                   {"a", "b"},
                   {"2 services run cosmos-rl",
                    "a (cosmos-rl, started 2026-05-03T10:00:00Z)",
@@ -144,7 +144,7 @@ INSTANTIATE_TEST_SUITE_P(
             {"", "tao-dataservices"},
             absl::StatusCode::kNotFound,
             "",
-            "NO_SERVICE",
+            inference::v1::ERROR_REASON_NO_SERVICE,
             {"a", "c", "b"},
             {"no service runs network_arch tao-dataservices", "running: a"}},
         RouteCase{"ArchNothingRuns",
@@ -152,7 +152,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"", "cosmos-rl"},
                   absl::StatusCode::kNotFound,
                   "",
-                  "NO_SERVICE",
+                  inference::v1::ERROR_REASON_NO_SERVICE,
                   {},
                   {"no service runs network_arch cosmos-rl",
                    "no service is running", "tao-infer start"}},
@@ -164,7 +164,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"", ""},
                   absl::StatusCode::kFailedPrecondition,
                   "",
-                  "AMBIGUOUS_TARGET",
+                  inference::v1::ERROR_REASON_AMBIGUOUS_TARGET,
                   {"a", "c", "b"},
                   {"3 services are running", "pass job_id",
                    "`latest` is never used"}},
@@ -173,7 +173,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"", ""},
                   absl::StatusCode::kNotFound,
                   "",
-                  "NO_SERVICE",
+                  inference::v1::ERROR_REASON_NO_SERVICE,
                   {},
                   {"no service is running", "tao-infer start"}},
         // Same started_at: job_id keeps the order stable.
@@ -183,7 +183,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"", ""},
                   absl::StatusCode::kFailedPrecondition,
                   "",
-                  "AMBIGUOUS_TARGET",
+                  inference::v1::ERROR_REASON_AMBIGUOUS_TARGET,
                   {"x", "y"},
                   {"2 services"}}),
     [](const ::testing::TestParamInfo<RouteCase>& info) {

@@ -144,6 +144,15 @@ func (c *Client) Get(ctx context.Context, jobID string) (*pb.Service, error) {
 	return answer, wrap(err)
 }
 
+// DescribeArchitectures returns the server's catalog: per architecture, the
+// sampling fields it accepts (type, default, bounds) and the media it takes.
+func (c *Client) DescribeArchitectures(ctx context.Context) (*pb.DescribeArchitecturesResponse, error) {
+	ctx, cancel := withDefault(ctx, c.timeout)
+	defer cancel()
+	answer, err := c.stub.DescribeArchitectures(ctx, &pb.DescribeArchitecturesRequest{})
+	return answer, wrap(err)
+}
+
 // Stop stops a service; the answer names the new latest service.
 func (c *Client) Stop(ctx context.Context, jobID string) (*pb.StopResponse, error) {
 	ctx, cancel := withDefault(ctx, c.timeout)

@@ -26,8 +26,9 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message)
 // GRPCStatus lets status.FromError and status.Code see through the wrapper.
 func (e *Error) GRPCStatus() *status.Status { return e.status }
 
-// Reason is the stable cause, e.g. "AMBIGUOUS_TARGET"; "" without details.
-func (e *Error) Reason() string { return e.Details.GetReason() }
+// Reason is the stable cause, e.g. pb.ErrorReason_ERROR_REASON_AMBIGUOUS_TARGET;
+// ERROR_REASON_UNSPECIFIED without details.
+func (e *Error) Reason() pb.ErrorReason { return e.Details.GetReasonCode() }
 
 // Candidates are the services to choose from (ambiguous or unmatched target).
 func (e *Error) Candidates() []*pb.Service { return e.Details.GetCandidates() }

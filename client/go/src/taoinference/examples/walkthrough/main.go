@@ -1,7 +1,7 @@
 // Command walkthrough shows the tao-inferd API through the Go client.
 //
-// It starts a cosmos-rl service, waits for it (printing progress), asks it
-// about an image, starts cosmos-predict2.5 and writes the video it
+// It reads what each architecture accepts, starts a cosmos-rl service,
+// waits for it (printing progress), asks it about an image, starts cosmos-predict2.5 and writes the video it
 // generates, lists and stops everything, and shows how an ambiguous target
 // is refused with the candidates to choose from. Each step checks what came
 // back and exits 1 when it is not what the API promises, so CI runs this
@@ -100,6 +100,25 @@ func main() {
 	check(strings.Contains(strings.Join(names, " "), "tao.inference.v1.InferenceService"),
 		"reflection does not list the InferenceService: %v", names)
 
+	// What each architecture accepts, from the server's catalog.
+	described, err := client.DescribeArchitectures(ctx)
+	must(err, "describe architectures")
+	fields := map[string]*pb.SamplingFieldDescription{}
+	for _, arch := range described.GetArchitectures() {
+		var fieldNames []string
+		for _, field := range arch.GetSamplingFields() {
+			fieldNames = append(fieldNames, field.GetName())
+			fields[arch.GetNetworkArch()+" "+field.GetName()] = field
+		}
+		fmt.Printf("%s: %s\n", arch.GetNetworkArch(), strings.Join(fieldNames, ", "))
+	}
+	topP := fields["cosmos-rl top_p"]
+	check(topP.GetMin() != nil && topP.GetMin().GetExclusive() && topP.GetMin().GetValue() == 0,
+		"cosmos-rl top_p is not described as above 0: %v", topP)
+	seed := fields["cosmos-predict2.5 seed"]
+	check(seed.GetMin() != nil && !seed.GetMin().GetExclusive() && seed.GetMin().GetValue() == 0,
+		"cosmos-predict2.5 seed has no min 0: %v", seed)
+
 	// cosmos-rl: a question about an image.
 	rl := startAndWait(ctx, client, s, "cosmos-rl", s.rlModel, "")
 	maxTokens := int32(64)
@@ -149,7 +168,8 @@ func main() {
 	for _, candidate := range refusal.Candidates() {
 		fmt.Printf("  candidate %s %s\n", candidate.GetJobId(), candidate.GetModelPath())
 	}
-	check(refusal.Reason() == "AMBIGUOUS_TARGET", "reason %q, not AMBIGUOUS_TARGET", refusal.Reason())
+	check(refusal.Reason() == pb.ErrorReason_ERROR_REASON_AMBIGUOUS_TARGET,
+		"reason %s, not ERROR_REASON_AMBIGUOUS_TARGET", refusal.Reason())
 	got := sortedJobIDs(refusal.Candidates())
 	want := sortedJobIDs([]*pb.Service{rl, rl2})
 	check(strings.Join(got, " ") == strings.Join(want, " "), "candidates %v, want %v", got, want)
