@@ -2,32 +2,45 @@
 
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "platforms/local_docker/local_docker_platform.h"
 #include "platforms/slurm/slurm_platform.h"
 
 namespace tao::platforms {
+namespace {
+
+// A driver compiled into the server: its platform name and how it is made
+// from the server's environment (each driver's header lists the variables).
+struct BuiltinPlatform {
+  absl::string_view name;
+  absl::StatusOr<std::unique_ptr<Platform>> (*create_from_environment)();
+};
+
+// One line per driver (docs/adding-a-platform.md).
+constexpr BuiltinPlatform kBuiltinPlatforms[] = {
+    {"local-docker", &local_docker::CreateFromEnvironment},
+    {"slurm", &slurm::CreateFromEnvironment},
+};
+
+}  // namespace
 
 absl::Status RegisterBuiltinPlatforms(PlatformRegistry& registry) {
-  // local-docker: settings from the server's environment (DOCKER_HOST,
-  // DOCKER_NETWORK, TAO_DOCKER_GPUS, ...; see local_docker_options.h).
-  absl::StatusOr<local_docker::LocalDockerOptions> docker_options =
-      local_docker::OptionsFromEnvironment();
-  if (!docker_options.ok()) return docker_options.status();
-  absl::StatusOr<std::unique_ptr<local_docker::LocalDockerPlatform>> docker =
-      local_docker::LocalDockerPlatform::Create(*std::move(docker_options));
-  if (!docker.ok()) return docker.status();
-  if (absl::Status s = registry.Register(*std::move(docker)); !s.ok()) return s;
-
-  // slurm: settings from SLURM_HOSTNAME, SLURM_USER, SSH_KEY_PATH,
-  // SLURM_PARTITION, TAO_SLURM_*, ... (see slurm/slurm_settings.h).
-  absl::StatusOr<slurm::SlurmPlatform::Options> slurm_options =
-      slurm::SlurmPlatform::OptionsFromEnvironment();
-  if (!slurm_options.ok()) return slurm_options.status();
-  absl::StatusOr<std::unique_ptr<slurm::SlurmPlatform>> slurm_platform =
-      slurm::SlurmPlatform::Create(*std::move(slurm_options));
-  if (!slurm_platform.ok()) return slurm_platform.status();
-  if (absl::Status s = registry.Register(*std::move(slurm_platform)); !s.ok()) {
-    return s;
+  for (const BuiltinPlatform& builtin : kBuiltinPlatforms) {
+    absl::StatusOr<std::unique_ptr<Platform>> platform =
+        builtin.create_from_environment();
+    if (!platform.ok()) {
+      return absl::Status(platform.status().code(),
+                          absl::StrCat("platform ", builtin.name, ": ",
+                                       platform.status().message()));
+    }
+    if ((*platform)->name() != builtin.name) {
+      return absl::InternalError(absl::StrCat("the driver listed as platform ",
+                                              builtin.name, " calls itself ",
+                                              (*platform)->name()));
+    }
+    if (absl::Status s = registry.Register(*std::move(platform)); !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }

@@ -7,8 +7,9 @@
 
 namespace tao::platforms {
 
-// Adds every real driver (local-docker, brev, lepton, slurm, kubernetes as
-// they land) to `registry`.
+// Creates every real driver from the server's environment and adds it to
+// `registry` (the table in builtin.cc). Errors: the first driver's
+// configuration error, prefixed with its platform name.
 absl::Status RegisterBuiltinPlatforms(PlatformRegistry& registry);
 
 }  // namespace tao::platforms

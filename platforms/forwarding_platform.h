@@ -16,13 +16,25 @@ class ForwardingPlatform : public Platform {
   absl::string_view execution_backend() const override {
     return target_->execution_backend();
   }
-  bool NeedsHostPort() const override { return target_->NeedsHostPort(); }
+  std::string HostPortScope(const LaunchSpec& spec) const override {
+    return target_->HostPortScope(spec);
+  }
+  std::string HostPortScopeOf(const Placement& placement) const override {
+    return target_->HostPortScopeOf(placement);
+  }
+  absl::Status ValidateOptions(
+      const std::map<std::string, std::string>& options) const override {
+    return target_->ValidateOptions(options);
+  }
   absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
                                    const ProgressCallback& progress) override {
     return target_->Launch(spec, progress);
   }
   absl::StatusOr<RuntimeState> Inspect(const Placement& placement) override {
     return target_->Inspect(placement);
+  }
+  absl::StatusOr<RuntimeState> EnsureReachable(Placement& placement) override {
+    return target_->EnsureReachable(placement);
   }
   absl::Status Terminate(const Placement& placement) override {
     return target_->Terminate(placement);
@@ -34,8 +46,9 @@ class ForwardingPlatform : public Platform {
   absl::StatusOr<RuntimeState> Reattach(Placement& placement) override {
     return target_->Reattach(placement);
   }
-  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned() override {
-    return target_->ListOwned();
+  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned(
+      absl::string_view server_instance) override {
+    return target_->ListOwned(server_instance);
   }
 
   Platform* target() const { return target_; }

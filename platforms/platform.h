@@ -3,10 +3,14 @@
 // The core turns a Start request into a platform-neutral LaunchSpec; a driver
 // turns that into platform calls and answers with a Placement: where the
 // service is reachable and the platform's own ids. Drivers never touch the
-// registry, the catalog or each other.
+// registry, the catalog or each other. docs/adding-a-platform.md lists what a
+// new driver implements and the files it touches.
 //
 // Thread safety: one Platform instance per platform name is shared by every
-// server thread; all methods must be safe to call concurrently.
+// server thread; all methods must be safe to call concurrently, also for the
+// same placement. Methods may block for the platform's round trips (bounded
+// by the driver's own timeouts and, for Launch, LaunchSpec::deadline); the
+// core never holds a lock of its own while it calls them.
 #ifndef TAO_PLATFORMS_PLATFORM_H_
 #define TAO_PLATFORMS_PLATFORM_H_
 
@@ -22,6 +26,11 @@
 
 namespace tao::platforms {
 
+// The host-port scope of workloads published on the machine tao-inferd runs
+// on (containers, tunnels, local processes). The core's port pool probes a
+// port for bindability only in this scope: nowhere else can it tell.
+inline constexpr absl::string_view kThisHostPortScope = "localhost";
+
 // Everything a driver needs to start one service.
 struct LaunchSpec {
   std::string job_id;  // UUID; container/job name where the platform allows.
@@ -30,7 +39,9 @@ struct LaunchSpec {
   // Builds the inner shell command (run with /bin/bash -c) for the port the
   // service listens on inside its network namespace. Drivers whose workloads
   // share a host network pick that port; others pass kDefaultContainerPort.
-  std::function<std::string(int container_port)> inner_command;
+  // Never returns an empty command; errors are INVALID_ARGUMENT (the core
+  // built it once before Launch, so an error here is a port it rejects).
+  std::function<absl::StatusOr<std::string>(int container_port)> inner_command;
   // Non-secret environment (the catalog's env payload plus allowed extras).
   std::map<std::string, std::string> env;
   // Secret environment (HF_TOKEN, ...). Drivers pass these to the workload
@@ -38,12 +49,17 @@ struct LaunchSpec {
   // log line, in an error message or in the Placement.
   std::map<std::string, std::string> secret_env;
   int num_gpus = 1;
-  // Host port the core allocated from its pool (drivers whose
-  // NeedsHostPort() is true); 0 otherwise.
+  // Host port the core allocated from its pool when HostPortScope(spec) is
+  // not empty; 0 otherwise.
   int host_port = 0;
   // Platform-specific options from the request, flattened to strings
-  // (for example "bind_address", "network", "partition").
+  // (for example "bind_address", "network", "partition"); ValidateOptions
+  // accepted them.
   std::map<std::string, std::string> options;
+  // Which server starts the workload (TAO_SERVER_INSTANCE, default the host
+  // name). Drivers mark the workload with it (a label, a job comment) so
+  // that ListOwned finds what this server started.
+  std::string server_instance;
   // Launch must give up with DEADLINE_EXCEEDED after this.
   absl::Time deadline = absl::InfiniteFuture();
 };
@@ -52,6 +68,12 @@ inline constexpr int kDefaultContainerPort = 8080;
 
 // Where a started service lives. Stored in the registry, so a restarted
 // server can Inspect and Terminate what an earlier one started.
+//
+// The typed fields are the registry's keys that the original skill reads
+// (job_id, host_url, docker_url, host_port, platform_job_id, slurm_node;
+// spec §2) and two the server's Service message shows (instance_id,
+// namespace_). A new driver keeps every other id in `attributes`: it then
+// needs no change to the registry, the proto or the core.
 struct Placement {
   std::string job_id;
   std::string host_url;    // e.g. http://localhost:8080
@@ -59,10 +81,10 @@ struct Placement {
   int host_port = 0;
   std::string platform_job_id;  // SLURM id, Kubernetes job name, Lepton id
   std::string slurm_node;
-  std::string instance_id;  // brev
-  std::string namespace_;   // kubernetes
-  // Driver-private facts needed later (process ids, tunnel ports). Never
-  // secrets.
+  std::string instance_id;  // Service.instance_id (no driver sets it yet)
+  std::string namespace_;   // Service.namespace (no driver sets it yet)
+  // Driver-private facts needed later (ids, process ids, tunnel ports),
+  // stored as the entry's platform_data. Never secrets.
   std::map<std::string, std::string> attributes;
 };
 
@@ -82,17 +104,20 @@ struct RuntimeState {
   std::string detail;
 };
 
-// Progress during Launch (pull progress, queue position).
 // A workload the platform marks as started by this server (a container
-// label, say), whether or not the registry still knows it.
+// label, a job comment), whether or not the registry still knows it.
 struct OwnedWorkload {
   std::string job_id;
   std::string network_arch;
   // The platform's words on its state and how to remove it by hand, e.g.
-  // "running (container 3f2a...); remove with `docker rm -f <job id>`".
+  // "running (container 3f2a...); remove it with `docker rm -f <job id>`".
   std::string detail;
+  // As much of its Placement as the platform can tell (at least job_id and
+  // the ids Terminate needs), so that the server could adopt it.
+  Placement placement;
 };
 
+// Progress during Launch (pull progress, queue position).
 struct ProgressEvent {
   enum class Phase { kPulling, kStarting };
   Phase phase = Phase::kStarting;
@@ -110,9 +135,31 @@ class Platform {
   // The env value of TAO_EXECUTION_BACKEND this platform is known by.
   virtual absl::string_view execution_backend() const = 0;
 
-  // True when the core must allocate LaunchSpec::host_port from its pool
-  // (the workload or a tunnel binds a port on this host).
-  virtual bool NeedsHostPort() const = 0;
+  // Host ports. The scope in which the host port of a workload launched
+  // with `spec` must be unique: kThisHostPortScope when the workload or a
+  // tunnel binds a port of this host; a name of the remote host's own
+  // (e.g. "brev:<instance>") when services share a host elsewhere; empty
+  // when the platform needs no host port (the core then allocates none and
+  // LaunchSpec::host_port is 0). Pure: no platform calls.
+  virtual std::string HostPortScope(const LaunchSpec& spec) const = 0;
+
+  // The same scope for a workload already placed (a registry entry), from
+  // its Placement: it must equal HostPortScope of the spec that placed it,
+  // so that the core counts its port as taken. Default: the scope of a
+  // spec without options (right for drivers whose scope never depends on
+  // the request).
+  virtual std::string HostPortScopeOf(const Placement& placement) const {
+    (void)placement;
+    return HostPortScope(LaunchSpec());
+  }
+
+  // Checks a request's options (LaunchSpec::options; an empty value means
+  // unset) before the core reserves anything. Pure: no platform calls.
+  // Errors: INVALID_ARGUMENT whose message starts with the option's field
+  // path in the request ("slurm.partition: ...", "docker.network: ...").
+  // Default: the platform takes no options, so any set option is refused.
+  virtual absl::Status ValidateOptions(
+      const std::map<std::string, std::string>& options) const;
 
   // Starts the workload and returns once the platform reports it running.
   // Errors: INVALID_ARGUMENT (bad option), FAILED_PRECONDITION (image or
@@ -123,10 +170,23 @@ class Platform {
 
   // Reports the workload's state. A missing workload is kMissing, not an
   // error. Errors: UNAVAILABLE (platform unreachable).
+  // Side effects: none on the workload, and nothing is (re)opened. A driver
+  // may release its own local plumbing of a workload it finds ended (SLURM
+  // closes the tunnel of a job that is gone).
   virtual absl::StatusOr<RuntimeState> Inspect(const Placement& placement) = 0;
 
-  // Stops and removes the workload. A workload already gone is OK.
-  // Errors: UNAVAILABLE.
+  // Inspect, and when the workload runs, repairs what this host needs to
+  // reach it (SLURM re-opens a dead tunnel). May update `placement`'s
+  // attributes (a new tunnel pid); the core then stores the placement in
+  // the registry. Idempotent: a second call on a reachable workload
+  // changes nothing. Errors: those of Inspect; UNAVAILABLE when the repair
+  // fails. Default: Inspect (nothing to repair).
+  virtual absl::StatusOr<RuntimeState> EnsureReachable(Placement& placement) {
+    return Inspect(placement);
+  }
+
+  // Stops and removes the workload. A workload already gone is OK
+  // (idempotent). Errors: UNAVAILABLE.
   virtual absl::Status Terminate(const Placement& placement) = 0;
 
   // The last `tail_lines` lines of the workload's output, unredacted (the
@@ -134,20 +194,23 @@ class Platform {
   virtual absl::StatusOr<std::string> Logs(const Placement& placement,
                                            int tail_lines) = 0;
 
-  // Inspect for each registry entry of this platform when the server
-  // starts: drivers also re-open what does not survive a restart (tunnels)
-  // and may update the placement's attributes. One call answers both, so
-  // that a restart asks the platform once per entry. Default: Inspect.
+  // EnsureReachable for each registry entry of this platform when the
+  // server starts: drivers also re-open what does not survive a restart
+  // (tunnels), adopting what did. One call answers both, so that a restart
+  // asks the platform once per entry. May update `placement` like
+  // EnsureReachable; the core stores it. An UNAVAILABLE answer makes the
+  // core skip the platform's remaining entries. Default: EnsureReachable.
   virtual absl::StatusOr<RuntimeState> Reattach(Placement& placement) {
-    return Inspect(placement);
+    return EnsureReachable(placement);
   }
 
-  // Every workload this server instance started that still exists on the
-  // platform, so that the server can report those its registry lacks.
-  // Default: the platform cannot tell (an empty list). Errors: UNAVAILABLE.
-  virtual absl::StatusOr<std::vector<OwnedWorkload>> ListOwned() {
-    return std::vector<OwnedWorkload>();
-  }
+  // Every workload that server `server_instance` started and that still
+  // exists on the platform (one platform query, not one per workload), so
+  // that the server can report those its registry lacks. Errors:
+  // UNAVAILABLE; UNIMPLEMENTED when the platform cannot tell (the default),
+  // which callers treat as "unknown", never as "none".
+  virtual absl::StatusOr<std::vector<OwnedWorkload>> ListOwned(
+      absl::string_view server_instance);
 };
 
 }  // namespace tao::platforms

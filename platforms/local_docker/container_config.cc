@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -46,35 +47,18 @@ bool IsGpuId(absl::string_view id) {
   });
 }
 
-std::string OptionOr(const LaunchSpec& spec, const std::string& key,
-                     const std::string& fallback) {
-  auto it = spec.options.find(key);
-  return it == spec.options.end() || it->second.empty() ? fallback : it->second;
+std::string OptionOr(const std::map<std::string, std::string>& options,
+                     const std::string& key, const std::string& fallback) {
+  auto it = options.find(key);
+  return it == options.end() || it->second.empty() ? fallback : it->second;
 }
 
 }  // namespace
 
-absl::StatusOr<ContainerChoices> ResolveChoices(
-    const LaunchSpec& spec, const ContainerDefaults& defaults) {
-  if (!IsDockerName(spec.job_id)) {
-    return Invalid("job_id", absl::StrCat("'", spec.job_id,
-                                          "' cannot name a Docker container"));
-  }
-  if (spec.image.empty()) return Invalid("image", "no image to run");
-  if (spec.host_port <= 0 || spec.host_port > 65535) {
-    return Invalid("host_port",
-                   absl::StrCat(spec.host_port,
-                                " is not a port; local-docker publishes the "
-                                "service on a host port from the pool"));
-  }
-  if (spec.num_gpus < 0) {
-    return Invalid("num_gpus", absl::StrCat(spec.num_gpus, " is negative"));
-  }
-  if (!spec.inner_command ||
-      spec.inner_command(kDefaultContainerPort).empty()) {
-    return absl::InvalidArgumentError("the launch has no inner command");
-  }
-  for (const auto& [key, value] : spec.options) {
+absl::StatusOr<ContainerChoices> ResolveOptions(
+    const std::map<std::string, std::string>& options,
+    const ContainerDefaults& defaults) {
+  for (const auto& [key, value] : options) {
     if (value.empty()) continue;  // unset: the default applies
     if (std::find(std::begin(kOptionKeys), std::end(kOptionKeys), key) ==
         std::end(kOptionKeys)) {
@@ -85,14 +69,15 @@ absl::StatusOr<ContainerChoices> ResolveChoices(
   }
 
   ContainerChoices choices;
-  choices.bind_address = OptionOr(spec, "bind_address", defaults.bind_address);
+  choices.bind_address =
+      OptionOr(options, "bind_address", defaults.bind_address);
   if (!IsIpAddress(choices.bind_address)) {
     return Invalid("docker.bind_address",
                    absl::StrCat("'", choices.bind_address,
                                 "' is not an IP address (e.g. 127.0.0.1 or "
                                 "0.0.0.0)"));
   }
-  choices.network = OptionOr(spec, "network", defaults.network);
+  choices.network = OptionOr(options, "network", defaults.network);
   if (!IsDockerName(choices.network)) {
     return Invalid(
         "docker.network",
@@ -104,7 +89,7 @@ absl::StatusOr<ContainerChoices> ResolveChoices(
                                 "' cannot publish the service port; use a "
                                 "bridge network such as tao_default"));
   }
-  const std::string ids = OptionOr(spec, "gpu_device_ids", "");
+  const std::string ids = OptionOr(options, "gpu_device_ids", "");
   if (!ids.empty()) {
     if (!defaults.gpus_enabled) {
       return Invalid("docker.gpu_device_ids",
@@ -122,6 +107,38 @@ absl::StatusOr<ContainerChoices> ResolveChoices(
       choices.gpu_device_ids.emplace_back(id);
     }
   }
+  return choices;
+}
+
+absl::StatusOr<ContainerChoices> ResolveChoices(
+    const LaunchSpec& spec, const ContainerDefaults& defaults) {
+  if (!IsDockerName(spec.job_id)) {
+    return Invalid("job_id", absl::StrCat("'", spec.job_id,
+                                          "' cannot name a Docker container"));
+  }
+  if (spec.image.empty()) return Invalid("image", "no image to run");
+  if (spec.host_port <= 0 || spec.host_port > 65535) {
+    return Invalid("host_port",
+                   absl::StrCat(spec.host_port,
+                                " is not a port; local-docker publishes the "
+                                "service on a host port from the pool"));
+  }
+  if (spec.num_gpus < 0) {
+    return Invalid("num_gpus", absl::StrCat(spec.num_gpus, " is negative"));
+  }
+  if (!spec.inner_command) {
+    return absl::InvalidArgumentError("the launch has no inner command");
+  }
+  absl::StatusOr<std::string> command =
+      spec.inner_command(kDefaultContainerPort);
+  if (!command.ok()) return command.status();
+  if (command->empty()) {
+    return absl::InvalidArgumentError("the launch's inner command is empty");
+  }
+  absl::StatusOr<ContainerChoices> choices =
+      ResolveOptions(spec.options, defaults);
+  if (!choices.ok()) return choices.status();
+  choices->command = *std::move(command);
   return choices;
 }
 
@@ -172,13 +189,11 @@ nlohmann::json CreateContainerBody(const LaunchSpec& spec,
   }
   nlohmann::json labels = {{kLabelJobId, spec.job_id},
                            {kLabelNetworkArch, spec.network_arch},
-                           {kLabelServerInstance, defaults.server_instance},
+                           {kLabelServerInstance, spec.server_instance},
                            {kLabelSkillJob, spec.job_id}};
   return {
       {"Image", spec.image},
-      {"Cmd",
-       nlohmann::json::array(
-           {"/bin/bash", "-c", spec.inner_command(kDefaultContainerPort)})},
+      {"Cmd", nlohmann::json::array({"/bin/bash", "-c", choices.command})},
       {"Env", env_list},
       {"Labels", labels},
       {"ExposedPorts", {{kContainerPortKey, nlohmann::json::object()}}},
@@ -197,6 +212,52 @@ std::string HostUrl(const std::string& bind_address, int host_port) {
     return absl::StrCat("http://[", bind_address, "]:", host_port);
   }
   return absl::StrCat("http://", bind_address, ":", host_port);
+}
+
+Placement ContainerPlacement(const std::string& job_id,
+                             const std::string& container_id,
+                             const std::string& network,
+                             const std::string& bind_address, int host_port) {
+  Placement placement;
+  placement.job_id = job_id;
+  placement.host_port = host_port;
+  placement.host_url = HostUrl(bind_address, host_port);
+  placement.docker_url =
+      absl::StrCat("http://", job_id, ":", kDefaultContainerPort);
+  placement.attributes["container_id"] = container_id;
+  placement.attributes["network"] = network;
+  placement.attributes["bind_address"] = bind_address;
+  return placement;
+}
+
+Placement PlacementFromInspect(const nlohmann::json& inspect) {
+  auto object = [](const nlohmann::json& parent, const char* key) {
+    return parent.is_object() && parent.contains(key) && parent[key].is_object()
+               ? parent[key]
+               : nlohmann::json::object();
+  };
+  auto text = [](const nlohmann::json& parent, const char* key) {
+    return parent.is_object() && parent.contains(key) && parent[key].is_string()
+               ? parent[key].get<std::string>()
+               : std::string();
+  };
+  const nlohmann::json config = object(inspect, "Config");
+  const nlohmann::json host_config = object(inspect, "HostConfig");
+  const nlohmann::json bindings = object(host_config, "PortBindings");
+  std::string bind_address;
+  int host_port = 0;
+  if (bindings.contains(kContainerPortKey) &&
+      bindings[kContainerPortKey].is_array() &&
+      !bindings[kContainerPortKey].empty()) {
+    const nlohmann::json& binding = bindings[kContainerPortKey][0];
+    bind_address = text(binding, "HostIp");
+    if (!absl::SimpleAtoi(text(binding, "HostPort"), &host_port)) {
+      host_port = 0;
+    }
+  }
+  return ContainerPlacement(
+      text(object(config, "Labels"), kLabelJobId), text(inspect, "Id"),
+      text(host_config, "NetworkMode"), bind_address, host_port);
 }
 
 }  // namespace tao::platforms::local_docker

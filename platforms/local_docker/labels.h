@@ -7,7 +7,7 @@ namespace tao::platforms::local_docker {
 // Present on every container the driver creates; its value is the job id.
 inline constexpr char kLabelJobId[] = "ai.tao.inference.job_id";
 inline constexpr char kLabelNetworkArch[] = "ai.tao.inference.network_arch";
-// Which server started it (LocalDockerPlatform::Options::server_instance).
+// Which server started it (LaunchSpec::server_instance).
 inline constexpr char kLabelServerInstance[] =
     "ai.tao.inference.server_instance";
 // The original skill's label (spec §6.1), kept for people's own scripts.

@@ -1,7 +1,6 @@
 #include "platforms/local_docker/local_docker_options.h"
 
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <limits>
@@ -24,12 +23,6 @@ absl::Status BadVariable(const char* name, const std::string& value,
                          absl::string_view expected) {
   return absl::InvalidArgumentError(
       absl::StrCat(name, "='", value, "': expected ", expected));
-}
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown-host";
-  return name;
 }
 
 }  // namespace
@@ -122,10 +115,6 @@ absl::StatusOr<LocalDockerOptions> OptionsFromEnvironment(
                          "a whole number of seconds");
     }
     options.stop_grace = absl::Seconds(seconds);
-  }
-  options.container.server_instance = value("TAO_SERVER_INSTANCE");
-  if (options.container.server_instance.empty()) {
-    options.container.server_instance = HostName();
   }
   options.ngc_api_key = value("NGC_API_KEY");
   if (options.ngc_api_key.empty()) options.ngc_api_key = value("NGC_KEY");

@@ -17,8 +17,7 @@ struct LocalDockerOptions {
   // Where the engine listens, in DOCKER_HOST form (unix:///PATH or
   // tcp://HOST:PORT). Empty: unix:///var/run/docker.sock.
   std::string docker_host;
-  // Network, bind address, GPUs, Tegra mode, /dev/shm size, server
-  // instance label.
+  // Network, bind address, GPUs, Tegra mode, /dev/shm size.
   ContainerDefaults container;
   // How long a container may take to exit after SIGTERM before SIGKILL.
   absl::Duration stop_grace = absl::Seconds(10);
@@ -46,8 +45,6 @@ using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
 //   TAO_DOCKER_SHM_SIZE            /dev/shm size: bytes or with k/m/g
 //                                  (binary) suffix, e.g. 8g (default 16g)
 //   TAO_DOCKER_STOP_GRACE_SECONDS  default 10
-//   TAO_SERVER_INSTANCE            value of the server-instance label
-//                                  (default: this host's name)
 //   NGC_API_KEY (or NGC_KEY)       nvcr.io pull credentials
 // `lookup` defaults to getenv. Errors: INVALID_ARGUMENT naming the variable.
 absl::StatusOr<LocalDockerOptions> OptionsFromEnvironment(

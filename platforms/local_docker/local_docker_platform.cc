@@ -61,20 +61,13 @@ std::string ContainerPath(const std::string& name, absl::string_view suffix) {
 
 absl::StatusOr<std::unique_ptr<LocalDockerPlatform>>
 LocalDockerPlatform::Create(Options options) {
-  // Validate the defaults the way a request's options are validated.
-  LaunchSpec probe;
-  probe.job_id = "probe";
-  probe.image = "probe";
-  probe.host_port = kDefaultContainerPort;
-  probe.inner_command = [](int) { return std::string("true"); };
-  ContainerDefaults defaults = options.container;
-  defaults.gpus_enabled = true;
-  if (absl::StatusOr<ContainerChoices> choices =
-          ResolveChoices(probe, defaults);
-      !choices.ok()) {
+  // The defaults are what a request without options gets.
+  if (absl::StatusOr<ContainerChoices> defaults =
+          ResolveOptions({}, options.container);
+      !defaults.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "local-docker defaults (DOCKER_NETWORK, TAO_DOCKER_BIND_ADDRESS): ",
-        choices.status().message()));
+        defaults.status().message()));
   }
   if (options.container.shm_size_bytes <= 0) {
     return absl::InvalidArgumentError(
@@ -95,6 +88,20 @@ LocalDockerPlatform::LocalDockerPlatform(
                                         : options_.docker_host)),
       endpoint_status_(endpoint.status()) {
   if (endpoint.ok()) api_ = std::make_unique<DockerApi>(*std::move(endpoint));
+}
+
+absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment() {
+  absl::StatusOr<LocalDockerOptions> options = OptionsFromEnvironment();
+  if (!options.ok()) return options.status();
+  absl::StatusOr<std::unique_ptr<LocalDockerPlatform>> platform =
+      LocalDockerPlatform::Create(*std::move(options));
+  if (!platform.ok()) return platform.status();
+  return std::unique_ptr<Platform>(*std::move(platform));
+}
+
+absl::Status LocalDockerPlatform::ValidateOptions(
+    const std::map<std::string, std::string>& options) const {
+  return ResolveOptions(options, options_.container).status();
 }
 
 absl::StatusOr<DockerApi*> LocalDockerPlatform::Api() {
@@ -134,7 +141,8 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
   Report(progress, Phase::kStarting,
          absl::StrCat("creating container ", spec.job_id, " from ", spec.image,
                       " on network ", choices->network, ", port ",
-                      choices->bind_address, ":", spec.host_port, " -> 8080"));
+                      choices->bind_address, ":", spec.host_port, " -> ",
+                      kDefaultContainerPort));
   absl::StatusOr<absl::Duration> timeout =
       CallTimeout(spec.deadline, options_.request_timeout);
   if (!timeout.ok()) return timeout.status();
@@ -201,15 +209,9 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
   // it is running or has already exited.
   const absl::Time wait_until =
       std::min(spec.deadline, absl::Now() + kStartWait);
-  Placement placement;
-  placement.job_id = spec.job_id;
-  placement.host_port = spec.host_port;
-  placement.host_url = HostUrl(choices->bind_address, spec.host_port);
-  placement.docker_url =
-      absl::StrCat("http://", spec.job_id, ":", kDefaultContainerPort);
-  placement.attributes["container_id"] = container_id;
-  placement.attributes["network"] = choices->network;
-  placement.attributes["bind_address"] = choices->bind_address;
+  const Placement placement =
+      ContainerPlacement(spec.job_id, container_id, choices->network,
+                         choices->bind_address, spec.host_port);
   while (true) {
     absl::StatusOr<RuntimeState> state = Inspect(placement);
     if (!state.ok()) {
@@ -394,28 +396,39 @@ void LocalDockerPlatform::RemoveQuietly(const std::string& container) {
   }
 }
 
-absl::StatusOr<RuntimeState> LocalDockerPlatform::Inspect(
-    const Placement& placement) {
+absl::StatusOr<nlohmann::json> LocalDockerPlatform::InspectContainer(
+    const std::string& container) {
   absl::StatusOr<DockerApi*> api = Api();
   if (!api.ok()) return api.status();
   DockerRequest inspect;
-  inspect.path = ContainerPath(placement.job_id, "/json");
+  inspect.path = ContainerPath(container, "/json");
   inspect.timeout = options_.request_timeout;
   absl::StatusOr<DockerResponse> found = (*api)->Call(inspect);
   if (!found.ok()) return found.status();
   if (found->status == 404) {
-    RuntimeState state;
-    state.phase = RuntimeState::Phase::kMissing;
-    state.detail = absl::StrCat("no container named ", placement.job_id,
-                                " on the Docker engine at ", docker_host_);
-    return state;
+    return absl::NotFoundError(absl::StrCat("no container named ", container,
+                                            " on the Docker engine at ",
+                                            docker_host_));
   }
   if (found->status != 200) {
     return absl::UnavailableError(absl::StrCat(
         "the Docker engine at ", docker_host_, " could not inspect container ",
-        placement.job_id, ": ", ErrorMessage(*found)));
+        container, ": ", ErrorMessage(*found)));
   }
-  return StateFromInspect(ParseJson(found->body));
+  return ParseJson(found->body);
+}
+
+absl::StatusOr<RuntimeState> LocalDockerPlatform::Inspect(
+    const Placement& placement) {
+  absl::StatusOr<nlohmann::json> found = InspectContainer(placement.job_id);
+  if (absl::IsNotFound(found.status())) {
+    RuntimeState state;
+    state.phase = RuntimeState::Phase::kMissing;
+    state.detail = std::string(found.status().message());
+    return state;
+  }
+  if (!found.ok()) return found.status();
+  return StateFromInspect(*found);
 }
 
 absl::Status LocalDockerPlatform::Terminate(const Placement& placement) {
@@ -511,19 +524,27 @@ LocalDockerPlatform::ListLabelledContainers() {
   return result;
 }
 
-absl::StatusOr<std::vector<OwnedWorkload>> LocalDockerPlatform::ListOwned() {
+absl::StatusOr<std::vector<OwnedWorkload>> LocalDockerPlatform::ListOwned(
+    absl::string_view server_instance) {
   absl::StatusOr<std::vector<LabelledContainer>> labelled =
       ListLabelledContainers();
   if (!labelled.ok()) return labelled.status();
   std::vector<OwnedWorkload> owned;
   for (const LabelledContainer& c : *labelled) {
-    if (c.server_instance != options_.container.server_instance) continue;
+    if (c.server_instance != server_instance) continue;
     OwnedWorkload workload;
     workload.job_id = c.job_id;
     workload.network_arch = c.network_arch;
     workload.detail =
         absl::StrCat("container ", c.status.empty() ? c.state : c.status,
                      "; remove it with `docker rm -f ", c.job_id, "`");
+    // The list lacks the port bindings of stopped containers; inspect has
+    // them. A container removed meanwhile is no longer owned.
+    absl::StatusOr<nlohmann::json> inspected =
+        InspectContainer(c.container_id.empty() ? c.job_id : c.container_id);
+    if (absl::IsNotFound(inspected.status())) continue;
+    if (!inspected.ok()) return inspected.status();
+    workload.placement = PlacementFromInspect(*inspected);
     owned.push_back(std::move(workload));
   }
   return owned;

@@ -2,13 +2,14 @@
 // engine reached over its API (unix socket or TCP, from DOCKER_HOST), the
 // way spec §6.1's `docker run` does:
 //   name = job_id; labels ai.tao.inference.{job_id,network_arch,
-//   server_instance} (+ the skill's tao-job); Cmd ["/bin/bash","-c",
-//   inner_command(8080)]; Env = spec.env + spec.secret_env (secrets only
-//   there); 8080/tcp published on bind_address:host_port; network created
-//   when missing; /dev/shm sized for model serving; GPUs as device requests
-//   (or runtime nvidia + NVIDIA_* env on Tegra), none with TAO_DOCKER_GPUS=
-//   none. The image is inspected and pulled when missing (NGC credentials
-//   for nvcr.io from the server's environment), with pull progress reported.
+//   server_instance} (spec.server_instance; + the skill's tao-job); Cmd
+//   ["/bin/bash","-c", inner_command(8080)]; Env = spec.env + spec.secret_env
+//   (secrets only there); 8080/tcp published on bind_address:host_port; network
+//   created when missing; /dev/shm sized for model serving; GPUs as device
+//   requests (or runtime nvidia + NVIDIA_* env on Tegra), none with
+//   TAO_DOCKER_GPUS= none. The image is inspected and pulled when missing (NGC
+//   credentials for nvcr.io from the server's environment), with pull progress
+//   reported.
 //
 // Error codes: INVALID_ARGUMENT (bad option), FAILED_PRECONDITION (image
 // missing and not pullable, GPUs or runtime unavailable, unsupported
@@ -19,11 +20,13 @@
 #ifndef TAO_PLATFORMS_LOCAL_DOCKER_LOCAL_DOCKER_PLATFORM_H_
 #define TAO_PLATFORMS_LOCAL_DOCKER_LOCAL_DOCKER_PLATFORM_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "nlohmann/json.hpp"
 #include "platforms/local_docker/docker_api.h"
 #include "platforms/local_docker/local_docker_options.h"
 #include "platforms/platform.h"
@@ -55,7 +58,13 @@ class LocalDockerPlatform : public Platform {
   absl::string_view execution_backend() const override {
     return "local-docker";
   }
-  bool NeedsHostPort() const override { return true; }
+  // Containers publish their port on this host.
+  std::string HostPortScope(const LaunchSpec&) const override {
+    return std::string(kThisHostPortScope);
+  }
+  // The keys of kOptionKeys (container_config.h), as docker.<key>.
+  absl::Status ValidateOptions(
+      const std::map<std::string, std::string>& options) const override;
 
   // Returns once the container was started and the engine reports it
   // running, or already exited: a container that exits at once is still
@@ -75,8 +84,10 @@ class LocalDockerPlatform : public Platform {
   // Every container (running or not) with the job-id label, for reporting
   // containers the registry does not know about. Errors: UNAVAILABLE.
   absl::StatusOr<std::vector<LabelledContainer>> ListLabelledContainers();
-  // The labelled containers whose server-instance label is this server's.
-  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned() override;
+  // The labelled containers whose server-instance label is
+  // `server_instance`, each with its placement read back from the engine.
+  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned(
+      absl::string_view server_instance) override;
 
   // Where the engine is, in DOCKER_HOST form (for messages).
   const std::string& docker_host() const { return docker_host_; }
@@ -92,6 +103,9 @@ class LocalDockerPlatform : public Platform {
                          const ProgressCallback& progress);
   absl::Status EnsureNetwork(const std::string& network, absl::Time deadline,
                              const ProgressCallback& progress);
+  // The engine's inspect answer for `container` (name or id). Errors:
+  // NOT_FOUND, UNAVAILABLE.
+  absl::StatusOr<nlohmann::json> InspectContainer(const std::string& container);
   // Force-removes a container we created and could not start.
   void RemoveQuietly(const std::string& container);
   // The timeout for one call: the usual one, cut short by `deadline`.
@@ -106,6 +120,10 @@ class LocalDockerPlatform : public Platform {
   // Serialises network creation: two Starts must not create it twice.
   absl::Mutex network_mu_;
 };
+
+// The driver with the settings of OptionsFromEnvironment(), for
+// RegisterBuiltinPlatforms.
+absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment();
 
 }  // namespace tao::platforms::local_docker
 

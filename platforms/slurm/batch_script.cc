@@ -3,11 +3,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "platforms/common/shell_quote.h"
 #include "platforms/slurm/enroot_image.h"
 
 namespace tao::platforms::slurm {
 namespace {
+
+constexpr absl::string_view kJobNamePrefix = "tao-";
+constexpr absl::string_view kCommentMark = "tao-inference";
 
 bool IsShellName(absl::string_view name) {
   if (name.empty() || absl::ascii_isdigit(static_cast<unsigned char>(name[0])))
@@ -39,6 +44,8 @@ void AppendDirectives(const BatchScriptInputs& in, const JobFiles& files,
     absl::StrAppend(&out, "#SBATCH ", flag, "\n");
   };
   directive(absl::StrCat("--job-name=", JobName(in.job_id)));
+  directive(absl::StrCat("--comment=",
+                         JobComment(in.server_instance, in.network_arch)));
   if (!s.partition.empty()) directive("--partition=" + s.partition);
   if (!s.account.empty()) directive("--account=" + s.account);
   if (!s.time_limit.empty()) directive("--time=" + s.time_limit);
@@ -179,7 +186,41 @@ JobFiles JobFilesIn(absl::string_view job_dir) {
 }
 
 std::string JobName(absl::string_view job_id) {
-  return absl::StrCat("tao-", job_id);
+  return absl::StrCat(kJobNamePrefix, job_id);
+}
+
+std::optional<std::string> JobIdOfName(absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kJobNamePrefix) || name.empty()) {
+    return std::nullopt;
+  }
+  return std::string(name);
+}
+
+std::string JobMarkValue(absl::string_view value) {
+  std::string out(value);
+  for (char& c : out) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '_' && c != '-') {
+      c = '_';
+    }
+  }
+  return out;
+}
+
+std::string JobComment(absl::string_view server_instance,
+                       absl::string_view network_arch) {
+  return absl::StrCat(kCommentMark, ";server=", JobMarkValue(server_instance),
+                      ";arch=", JobMarkValue(network_arch));
+}
+
+std::optional<JobMark> ParseJobComment(absl::string_view comment) {
+  std::vector<absl::string_view> parts = absl::StrSplit(comment, ';');
+  if (parts.size() != 3 || parts[0] != kCommentMark ||
+      !absl::ConsumePrefix(&parts[1], "server=") ||
+      !absl::ConsumePrefix(&parts[2], "arch=")) {
+    return std::nullopt;
+  }
+  return JobMark{std::string(parts[1]), std::string(parts[2])};
 }
 
 absl::StatusOr<std::string> BatchScript(const BatchScriptInputs& in) {

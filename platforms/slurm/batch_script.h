@@ -13,6 +13,7 @@
 #define TAO_PLATFORMS_SLURM_BATCH_SCRIPT_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,10 @@ struct PortChoice {
 
 struct BatchScriptInputs {
   std::string job_id;
-  std::string network_arch;  // for the comment only
-  std::string image;         // converted to enroot's form for Pyxis
-  int num_gpus = 0;          // 0 (or settings.request_gpus false): no --gres
+  std::string network_arch;     // for the comments only
+  std::string server_instance;  // for the job comment (JobComment)
+  std::string image;            // converted to enroot's form for Pyxis
+  int num_gpus = 0;             // 0 (or settings.request_gpus false): no --gres
   SlurmSettings settings;
   // Absolute folder on the cluster holding the script, env file, output
   // and port file; must contain no whitespace (it is in #SBATCH lines).
@@ -53,6 +55,25 @@ JobFiles JobFilesIn(absl::string_view job_dir);
 
 // "tao-<job_id>".
 std::string JobName(absl::string_view job_id);
+// The job id of a job named by JobName; nothing for other names.
+std::optional<std::string> JobIdOfName(absl::string_view name);
+
+// What the job's sbatch --comment tells about it: which server started it
+// and what it runs.
+struct JobMark {
+  std::string server_instance;
+  std::string network_arch;
+};
+// "tao-inference;server=<instance>;arch=<network_arch>", every character
+// outside [A-Za-z0-9._-] of the two values replaced by '_' (the comment
+// sits in an #SBATCH line and in squeue's '|'-separated output).
+std::string JobComment(absl::string_view server_instance,
+                       absl::string_view network_arch);
+// The mark of a JobComment; nothing for other comments. The values come
+// back as JobComment wrote them (so compare with JobMarkValue(x)).
+std::optional<JobMark> ParseJobComment(absl::string_view comment);
+// `value` as JobComment writes it.
+std::string JobMarkValue(absl::string_view value);
 
 // The batch script. Errors: INVALID_ARGUMENT for an env name that is not a
 // shell identifier, a job folder with whitespace, or no candidate port.

@@ -29,6 +29,16 @@ absl::StatusOr<StartedJob> JobLauncher::Run(
 }
 
 absl::Status JobLauncher::Submit(const std::vector<int>& node_ports) {
+  // The commands first: nothing is made on the cluster for a bad one.
+  std::vector<PortChoice> ports;
+  for (int port : node_ports) {
+    absl::StatusOr<std::string> command = spec_.inner_command(port);
+    if (!command.ok()) return command.status();
+    if (command->empty()) {
+      return absl::InvalidArgumentError("the launch's inner command is empty");
+    }
+    ports.push_back({port, *std::move(command)});
+  }
   absl::StatusOr<std::string> dir =
       commands_.MakeJobDir(settings_.work_dir, spec_.job_id);
   if (!dir.ok()) return dir.status();
@@ -38,6 +48,7 @@ absl::Status JobLauncher::Submit(const std::vector<int>& node_ports) {
   BatchScriptInputs inputs;
   inputs.job_id = spec_.job_id;
   inputs.network_arch = spec_.network_arch;
+  inputs.server_instance = spec_.server_instance;
   inputs.image = spec_.image;
   inputs.num_gpus = spec_.num_gpus;
   inputs.settings = settings_;
@@ -46,9 +57,7 @@ absl::Status JobLauncher::Submit(const std::vector<int>& node_ports) {
   for (const auto& entry : spec_.secret_env) {
     inputs.secret_names.push_back(entry.first);
   }
-  for (int port : node_ports) {
-    inputs.ports.push_back({port, spec_.inner_command(port)});
-  }
+  inputs.ports = std::move(ports);
   absl::StatusOr<std::string> script = BatchScript(inputs);
   if (!script.ok()) return script.status();
   absl::StatusOr<std::string> secrets = SecretEnvFile(spec_.secret_env);

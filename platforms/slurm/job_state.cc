@@ -76,6 +76,19 @@ std::optional<JobInfo> ParseSacct(absl::string_view text) {
   return std::nullopt;
 }
 
+std::vector<QueuedJob> ParseSqueue(absl::string_view text) {
+  std::vector<QueuedJob> jobs;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    // The comment comes last: other users' comments may hold '|'.
+    std::vector<std::string> cols = absl::StrSplit(
+        absl::StripAsciiWhitespace(line), absl::MaxSplits('|', 4));
+    if (cols.size() != 5 || cols[0].empty() || cols[2].empty()) continue;
+    jobs.push_back(
+        {cols[0], cols[1], cols[2], Meaningful(cols[3]), Meaningful(cols[4])});
+  }
+  return jobs;
+}
+
 absl::StatusOr<std::string> ParseNodeAddress(absl::string_view text) {
   std::map<std::string, std::string> fields = Fields(text);
   if (!fields["NodeAddr"].empty()) return fields["NodeAddr"];

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -23,6 +24,15 @@ struct JobInfo {
   std::string cancelled_by;  // sacct's "CANCELLED by <uid>"
 };
 
+// One line of `squeue --noheader --format='%i|%j|%T|%N|%k'`.
+struct QueuedJob {
+  std::string job_id;
+  std::string name;
+  std::string state;
+  std::string node_list;  // empty while pending
+  std::string comment;
+};
+
 enum class JobPhase { kPending, kRunning, kEnded };
 
 // PENDING-like states (queued, configuring, requeued, suspended) are
@@ -37,6 +47,9 @@ absl::StatusOr<JobInfo> ParseScontrolJob(absl::string_view text);
 // `sacct -j <id> -X -n -P -o JobID,State,ExitCode,NodeList,Reason`:
 // nothing when the output has no line for the job.
 std::optional<JobInfo> ParseSacct(absl::string_view text);
+
+// The jobs of that squeue output; lines of another shape are skipped.
+std::vector<QueuedJob> ParseSqueue(absl::string_view text);
 
 // NodeAddr of `scontrol show node -o <node>`, or NodeName when it has no
 // address. Errors: INTERNAL when neither is there.

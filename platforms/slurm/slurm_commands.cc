@@ -167,6 +167,17 @@ absl::StatusOr<std::optional<JobInfo>> SlurmCommands::Query(
   return ParseSacct(sacct->output);
 }
 
+absl::StatusOr<std::vector<QueuedJob>> SlurmCommands::ListJobs() const {
+  absl::StatusOr<RunResult> result =
+      Run("squeue --me --noheader --format='%i|%j|%T|%N|%k'");
+  if (!result.ok()) return result.status();
+  if (result->exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat("squeue failed: ", Trimmed(result->output)));
+  }
+  return ParseSqueue(result->output);
+}
+
 absl::Status SlurmCommands::Cancel(const std::string& job_id) const {
   absl::StatusOr<RunResult> result =
       Run(absl::StrCat("scancel ", ShellQuote(job_id)));

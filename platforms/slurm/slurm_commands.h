@@ -1,11 +1,12 @@
-// The SLURM client commands (sbatch, scontrol, sacct, scancel) and the few
-// file operations the driver needs on the cluster side, run through a
+// The SLURM client commands (sbatch, scontrol, sacct, squeue, scancel) and the
+// few file operations the driver needs on the cluster side, run through a
 // CommandRunner, with their output parsed and their errors classified.
 #ifndef TAO_PLATFORMS_SLURM_SLURM_COMMANDS_H_
 #define TAO_PLATFORMS_SLURM_SLURM_COMMANDS_H_
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -45,6 +46,10 @@ class SlurmCommands {
   // scontrol show job, then sacct when scontrol no longer knows the job.
   // Nothing when neither knows it.
   absl::StatusOr<std::optional<JobInfo>> Query(const std::string& job_id) const;
+
+  // squeue --me: the cluster user's jobs that have not left the queue
+  // (pending, running, completing), in one call.
+  absl::StatusOr<std::vector<QueuedJob>> ListJobs() const;
 
   // scancel; a job already finished or unknown is OK.
   absl::Status Cancel(const std::string& job_id) const;

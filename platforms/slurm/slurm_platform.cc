@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "platforms/common/ssh/command_runner.h"
+#include "platforms/slurm/batch_script.h"
 #include "platforms/slurm/node_ports.h"
 #include "platforms/slurm/slurm_commands.h"
 
@@ -57,6 +58,16 @@ absl::StatusOr<SlurmPlatform::Options> SlurmPlatform::OptionsFromEnvironment() {
   return options;
 }
 
+absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment() {
+  absl::StatusOr<SlurmPlatform::Options> options =
+      SlurmPlatform::OptionsFromEnvironment();
+  if (!options.ok()) return options.status();
+  absl::StatusOr<std::unique_ptr<SlurmPlatform>> platform =
+      SlurmPlatform::Create(*std::move(options));
+  if (!platform.ok()) return platform.status();
+  return std::unique_ptr<Platform>(*std::move(platform));
+}
+
 absl::StatusOr<std::unique_ptr<SlurmPlatform>> SlurmPlatform::Create(
     Options options) {
   if (options.state_dir.empty()) {
@@ -69,6 +80,12 @@ SlurmPlatform::SlurmPlatform(Options options)
     : options_(std::move(options)),
       tunnels_({options_.state_dir, options_.tunnel_timeout}),
       random_(std::random_device{}()) {}
+
+absl::Status SlurmPlatform::ValidateOptions(
+    const std::map<std::string, std::string>& options) const {
+  SlurmSettings settings = options_.defaults;
+  return ApplyOptions(options, settings);
+}
 
 std::vector<int> SlurmPlatform::ReservePorts(const SlurmSettings& settings) {
   absl::MutexLock lock(&mu_);
@@ -162,6 +179,16 @@ absl::StatusOr<RuntimeState> SlurmPlatform::Inspect(
   return InspectJob(placement, nullptr);
 }
 
+absl::StatusOr<RuntimeState> SlurmPlatform::EnsureReachable(
+    Placement& placement) {
+  pid_t tunnel_pid = 0;
+  absl::StatusOr<RuntimeState> state = InspectJob(placement, &tunnel_pid);
+  if (tunnel_pid > 0) {
+    placement.attributes["tunnel_pid"] = absl::StrCat(tunnel_pid);
+  }
+  return state;
+}
+
 absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
     const Placement& placement, pid_t* tunnel_pid) {
   RuntimeState state;
@@ -185,7 +212,7 @@ absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
     return state;
   }
   state = ToRuntimeState(**job);
-  if (state.phase == RuntimeState::Phase::kRunning) {
+  if (state.phase == RuntimeState::Phase::kRunning && tunnel_pid != nullptr) {
     absl::StatusOr<pid_t> tunnel = EnsureTunnel(placement);
     if (!tunnel.ok()) {
       return absl::UnavailableError(
@@ -193,7 +220,7 @@ absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
                        " runs but its tunnel cannot be re-opened: ",
                        tunnel.status().message()));
     }
-    if (tunnel_pid != nullptr) *tunnel_pid = *tunnel;
+    *tunnel_pid = *tunnel;
   } else if (state.phase == RuntimeState::Phase::kExited) {
     tunnels_.Close(placement.job_id, TunnelOf(placement),
                    IntAttribute(placement, "tunnel_pid"));
@@ -243,12 +270,37 @@ absl::StatusOr<std::string> SlurmPlatform::Logs(const Placement& placement,
   return SlurmCommands(runner).Tail(output, std::max(tail_lines, 1));
 }
 
-absl::StatusOr<RuntimeState> SlurmPlatform::Reattach(Placement& placement) {
-  pid_t tunnel_pid = 0;
-  absl::StatusOr<RuntimeState> state = InspectJob(placement, &tunnel_pid);
-  if (tunnel_pid > 0)
-    placement.attributes["tunnel_pid"] = absl::StrCat(tunnel_pid);
-  return state;
+absl::StatusOr<std::vector<OwnedWorkload>> SlurmPlatform::ListOwned(
+    absl::string_view server_instance) {
+  CommandRunner runner =
+      LoginRunner(options_.defaults.login, options_.command_timeout);
+  absl::StatusOr<std::vector<QueuedJob>> jobs =
+      SlurmCommands(runner).ListJobs();
+  if (!jobs.ok()) return jobs.status();
+  const std::string ours = JobMarkValue(server_instance);
+  std::vector<OwnedWorkload> owned;
+  for (const QueuedJob& job : *jobs) {
+    std::optional<std::string> job_id = JobIdOfName(job.name);
+    std::optional<JobMark> mark = ParseJobComment(job.comment);
+    if (!job_id.has_value() || !mark.has_value() ||
+        mark->server_instance != ours ||
+        PhaseOf(job.state) == JobPhase::kEnded) {
+      continue;
+    }
+    OwnedWorkload workload;
+    workload.job_id = *job_id;
+    workload.network_arch = mark->network_arch;
+    workload.detail = absl::StrCat(
+        "SLURM job ", job.job_id, " is ", job.state,
+        job.node_list.empty() ? "" : absl::StrCat(" on ", job.node_list),
+        "; cancel it with `scancel ", job.job_id, "`");
+    workload.placement.job_id = *job_id;
+    workload.placement.platform_job_id = job.job_id;
+    workload.placement.slurm_node = job.node_list;
+    StoreAccess(options_.defaults, workload.placement.attributes);
+    owned.push_back(std::move(workload));
+  }
+  return owned;
 }
 
 }  // namespace tao::platforms::slurm

@@ -17,10 +17,12 @@
 #ifndef TAO_PLATFORMS_SLURM_SLURM_PLATFORM_H_
 #define TAO_PLATFORMS_SLURM_SLURM_PLATFORM_H_
 
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -61,26 +63,39 @@ class SlurmPlatform : public Platform {
   absl::string_view name() const override { return "slurm"; }
   absl::string_view execution_backend() const override { return "slurm"; }
   // The tunnel's local end binds a port of this host.
-  bool NeedsHostPort() const override { return true; }
+  std::string HostPortScope(const LaunchSpec&) const override {
+    return std::string(kThisHostPortScope);
+  }
+  // The keys of ApplyOptions (slurm_settings.h) over the server defaults,
+  // named slurm.<key> in errors.
+  absl::Status ValidateOptions(
+      const std::map<std::string, std::string>& options) const override;
 
   // Errors as documented in platform.h; pending past spec.deadline is
   // DEADLINE_EXCEEDED with the scheduler's reason. On error the job is
   // cancelled, its secret file removed and its tunnel closed.
   absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
                                    const ProgressCallback& progress) override;
-  // The scheduler's state; a running job's dead tunnel is re-opened, an
-  // ended job's tunnel closed. Errors: UNAVAILABLE (login host or
-  // slurmctld unreachable, or the tunnel cannot be re-opened).
+  // The scheduler's state. Side effect: an ended job's tunnel is closed;
+  // nothing is opened. Errors: UNAVAILABLE (login host or slurmctld
+  // unreachable).
   absl::StatusOr<RuntimeState> Inspect(const Placement& placement) override;
+  // Inspect, and a running job's tunnel is adopted (the recorded pid, when
+  // it is that tunnel) or re-opened; attributes["tunnel_pid"] gets its pid.
+  // Also what Reattach does at startup. Errors: those of Inspect;
+  // UNAVAILABLE when the tunnel cannot be opened.
+  absl::StatusOr<RuntimeState> EnsureReachable(Placement& placement) override;
   // scancel (a job already gone is OK), waits until the scheduler marks it
   // ended, closes the tunnel. Errors: UNAVAILABLE.
   absl::Status Terminate(const Placement& placement) override;
   // Tail of the job's output file (stdout and stderr).
   absl::StatusOr<std::string> Logs(const Placement& placement,
                                    int tail_lines) override;
-  // Inspect, recording the pid of the running job's tunnel it re-opened
-  // (or adopted) in the placement.
-  absl::StatusOr<RuntimeState> Reattach(Placement& placement) override;
+  // The jobs of squeue --me (one call) whose comment (JobComment,
+  // batch_script.h) names `server_instance`: placement with job_id,
+  // platform_job_id and slurm_node. Errors: UNAVAILABLE.
+  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned(
+      absl::string_view server_instance) override;
 
  private:
   explicit SlurmPlatform(Options options);
@@ -91,8 +106,9 @@ class SlurmPlatform : public Platform {
   void ReleasePorts(const std::vector<int>& ports) ABSL_LOCKS_EXCLUDED(mu_);
   // Ensures the tunnel of a running job; returns its pid.
   absl::StatusOr<pid_t> EnsureTunnel(const Placement& placement);
-  // Inspect's work; `tunnel_pid` (may be null) gets the running job's
-  // tunnel pid.
+  // Inspect's work. With `tunnel_pid` (EnsureReachable) the running job's
+  // tunnel is ensured and its pid stored there; null (Inspect): nothing
+  // is opened.
   absl::StatusOr<RuntimeState> InspectJob(const Placement& placement,
                                           pid_t* tunnel_pid);
 
@@ -102,6 +118,10 @@ class SlurmPlatform : public Platform {
   std::set<int> reserved_ports_ ABSL_GUARDED_BY(mu_);
   std::mt19937 random_ ABSL_GUARDED_BY(mu_);
 };
+
+// The driver with the settings of OptionsFromEnvironment(), for
+// RegisterBuiltinPlatforms.
+absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment();
 
 }  // namespace tao::platforms::slurm
 

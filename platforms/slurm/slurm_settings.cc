@@ -41,7 +41,7 @@ bool IsPath(absl::string_view value) {
 absl::Status Invalid(absl::string_view what, absl::string_view value,
                      absl::string_view rule) {
   return absl::InvalidArgumentError(
-      absl::StrCat("invalid ", what, " \"", value, "\": ", rule));
+      absl::StrCat(what, ": \"", value, "\" is not valid: ", rule));
 }
 
 // One setting: how to check and store a value given under `what` (an
@@ -276,15 +276,15 @@ absl::Status ApplyOptions(const std::map<std::string, std::string>& options,
     auto setter = OptionSetters().find(key);
     if (setter == OptionSetters().end()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown SLURM option \"", key,
-          "\"; known: partition, account, time_limit, cpus_per_task, "
-          "container_runtime, container_mounts, login_host, user, ssh_key, "
-          "ssh_port, known_hosts, tunnel_host, gres, path_prepend, "
-          "work_dir"));
+          "slurm.", key,
+          ": not an option of slurm (known: partition, account, time_limit, "
+          "cpus_per_task, container_runtime, container_mounts, login_host, "
+          "user, ssh_key, ssh_port, known_hosts, tunnel_host, gres, "
+          "path_prepend, work_dir)"));
     }
     if (value.empty()) continue;  // unset in the request: keep the default
     if (absl::Status s =
-            setter->second(absl::StrCat("SLURM option ", key), value, settings);
+            setter->second(absl::StrCat("slurm.", key), value, settings);
         !s.ok()) {
       return s;
     }

@@ -70,7 +70,7 @@ absl::StatusOr<SlurmSettings> SettingsFromEnvironment(const Environment& env);
 // account, time_limit, cpus_per_task|cpus, container_runtime|runtime,
 // container_mounts, login_host, user|ssh_user, ssh_key, ssh_port,
 // known_hosts, tunnel_host, gres ("gpu"|"none"), path_prepend, work_dir.
-// Errors: INVALID_ARGUMENT naming the option (unknown keys included).
+// Errors: INVALID_ARGUMENT "slurm.<key>: ..." (unknown keys included).
 absl::Status ApplyOptions(const std::map<std::string, std::string>& options,
                           SlurmSettings& settings);
 

@@ -68,8 +68,9 @@ absl::Status RefuseSecretValues(const v1::InferRequest& request,
 bool ServiceManager::RepairPlacement(const registry::ServiceEntry& entry) {
   absl::StatusOr<platforms::Platform*> platform = PlatformOf(entry);
   if (!platform.ok()) return false;
+  platforms::Placement placement = PlacementOf(entry);
   absl::StatusOr<platforms::RuntimeState> runtime =
-      (*platform)->Inspect(PlacementOf(entry));
+      EnsureReachable(**platform, entry.job_id, placement);
   return runtime.ok() &&
          runtime->phase == platforms::RuntimeState::Phase::kRunning;
 }
@@ -111,9 +112,9 @@ absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
         options_.backend->PostChatCompletion(entry->host_url, chat->json_body,
                                              deadline, cancelled);
     if (!reply.ok()) {
-      // Nothing listened: the request was never sent. Asking the platform
-      // lets its driver repair what it can (a SLURM tunnel that died), then
-      // one more try is safe.
+      // Nothing listened: the request was never sent. EnsureReachable lets
+      // the driver repair what it can (a SLURM tunnel that died), then one
+      // more try is safe.
       if (attempt == 0 && IsCouldNotConnect(reply.status()) &&
           RepairPlacement(*entry)) {
         continue;

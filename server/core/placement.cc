@@ -28,4 +28,13 @@ platforms::Placement PlacementOf(const registry::ServiceEntry& entry) {
   return placement;
 }
 
+bool SamePlacement(const platforms::Placement& a,
+                   const platforms::Placement& b) {
+  return a.job_id == b.job_id && a.host_url == b.host_url &&
+         a.docker_url == b.docker_url && a.host_port == b.host_port &&
+         a.platform_job_id == b.platform_job_id &&
+         a.slurm_node == b.slurm_node && a.instance_id == b.instance_id &&
+         a.namespace_ == b.namespace_ && a.attributes == b.attributes;
+}
+
 }  // namespace tao::core

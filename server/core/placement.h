@@ -14,6 +14,10 @@ void StorePlacement(const platforms::Placement& placement,
 
 platforms::Placement PlacementOf(const registry::ServiceEntry& entry);
 
+// True when every field of `a` and `b` is equal.
+bool SamePlacement(const platforms::Placement& a,
+                   const platforms::Placement& b);
+
 }  // namespace tao::core
 
 #endif  // TAO_SERVER_CORE_PLACEMENT_H_

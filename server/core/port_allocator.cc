@@ -1,17 +1,9 @@
 #include "server/core/port_allocator.h"
 
 #include "absl/strings/str_cat.h"
+#include "platforms/platform.h"
 
 namespace tao::core {
-
-std::string PortScope(const std::string& platform,
-                      const std::string& instance_id) {
-  if (platform == "brev") return absl::StrCat("brev:", instance_id);
-  if (platform == "local-docker" || platform == "slurm" || platform == "test") {
-    return "localhost";
-  }
-  return "";
-}
 
 PortAllocator::PortAllocator(std::function<bool(int)> bindable, int first,
                              int last)
@@ -20,7 +12,7 @@ PortAllocator::PortAllocator(std::function<bool(int)> bindable, int first,
 absl::StatusOr<int> PortAllocator::Reserve(const std::string& scope,
                                            int requested,
                                            const std::set<int>& used) {
-  const bool local = scope == "localhost";
+  const bool local = scope == platforms::kThisHostPortScope;
   absl::MutexLock lock(&mu_);
   auto taken = [&](int port) {
     return used.count(port) > 0 || reserved_.count({scope, port}) > 0;

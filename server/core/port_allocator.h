@@ -1,7 +1,8 @@
 // The host port pool (spec §3): the lowest free port from 8080 to 8199 per
-// scope, skipping ports held by registry entries, ports reserved by Starts
-// still in flight, and (for this host's scope) ports something else has
-// bound. Safe under concurrent Starts.
+// scope (Platform::HostPortScope), skipping ports held by registry entries,
+// ports reserved by Starts still in flight, and (for
+// platforms::kThisHostPortScope only) ports something else has bound. Safe
+// under concurrent Starts.
 #ifndef TAO_SERVER_CORE_PORT_ALLOCATOR_H_
 #define TAO_SERVER_CORE_PORT_ALLOCATOR_H_
 
@@ -19,15 +20,10 @@ namespace tao::core {
 inline constexpr int kFirstServicePort = 8080;
 inline constexpr int kLastServicePort = 8199;
 
-// The scope whose ports must differ: services published on this host
-// (local-docker, slurm tunnels, test processes) share "localhost"; brev
-// services share their instance. Empty: the platform needs no host port.
-std::string PortScope(const std::string& platform,
-                      const std::string& instance_id);
-
 class PortAllocator {
  public:
-  // `bindable(port)` tells whether a port is free on this host; tests inject.
+  // `bindable(port)` tells whether a port is free on this host (asked for
+  // platforms::kThisHostPortScope only); tests inject.
   // The pool is [first, last] (spec §3: 8080-8199).
   explicit PortAllocator(std::function<bool(int)> bindable,
                          int first = kFirstServicePort,

@@ -1,5 +1,7 @@
 #include "server/core/service_manager.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <map>
 #include <vector>
@@ -10,9 +12,11 @@
 #include "absl/strings/str_join.h"
 #include "platforms/common/log.h"
 #include "platforms/common/ports.h"
+#include "proto/support/platform_options.h"
 #include "server/core/common/errors.h"
 #include "server/core/common/ids.h"
 #include "server/core/common/service_convert.h"
+#include "server/core/entry_update.h"
 #include "server/core/launch_options.h"
 #include "server/core/placement.h"
 
@@ -25,6 +29,46 @@ std::optional<std::string> ProcessEnv(absl::string_view name) {
   const char* value = std::getenv(std::string(name).c_str());
   if (value == nullptr) return std::nullopt;
   return std::string(value);
+}
+
+// Options::server_instance, else TAO_SERVER_INSTANCE, else the host name.
+std::string ServerInstance(const ServiceManager::Options& options) {
+  if (!options.server_instance.empty()) return options.server_instance;
+  std::optional<std::string> set = options.getenv("TAO_SERVER_INSTANCE");
+  if (set.has_value() && !set->empty()) return *set;
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown-host";
+  return name;
+}
+
+// The catalog's inner command for `inputs` on `container_port`; never an
+// empty one.
+absl::StatusOr<std::string> InnerCommandFor(const catalog::Catalog& catalog,
+                                            catalog::CommandInputs inputs,
+                                            int container_port) {
+  inputs.container_port = container_port;
+  absl::StatusOr<std::string> command = catalog.InnerCommand(inputs);
+  if (command.ok() && command->empty()) {
+    return absl::InternalError(
+        absl::StrCat("the catalog has no command for ", inputs.network_arch));
+  }
+  return command;
+}
+
+// A driver's refusal of a request's platform options, with a field
+// violation naming the options message (the driver's words name the
+// option itself, e.g. "slurm.partition: ...").
+absl::Status OptionsRefused(absl::string_view platform,
+                            const absl::Status& refusal) {
+  if (!absl::IsInvalidArgument(refusal)) return refusal;
+  const google::protobuf::FieldDescriptor* field =
+      inference::PlatformOptionsField(platform);
+  v1::ErrorDetails details;
+  details.set_reason(std::string(kReasonInvalidField));
+  v1::FieldViolation* violation = details.add_field_violations();
+  violation->set_field(field != nullptr ? field->name() : "platform_options");
+  violation->set_description(std::string(refusal.message()));
+  return WithDetails(refusal, details);
 }
 
 }  // namespace
@@ -67,6 +111,7 @@ platforms::Redactor ServiceManager::SecretRedactor(
 
 ServiceManager::ServiceManager(Options options)
     : options_(std::move(options)),
+      server_instance_(ServerInstance(options_)),
       redactor_(SecretRedactor(*options_.catalog, options_.getenv)),
       ports_(options_.port_bindable, options_.first_service_port,
              options_.last_service_port) {}
@@ -164,10 +209,12 @@ absl::Status ServiceManager::ValidateStart(const v1::StartRequest& request,
       !s.ok()) {
     return s;
   }
-  if (absl::StatusOr<std::map<std::string, std::string>> o =
-          LaunchOptions(request);
-      !o.ok()) {
-    return o.status();
+  absl::StatusOr<std::map<std::string, std::string>> options =
+      LaunchOptions(request);
+  if (!options.ok()) return options.status();
+  // Before anything is reserved or started.
+  if (absl::Status s = (*found)->ValidateOptions(*options); !s.ok()) {
+    return OptionsRefused(request.platform(), s);
   }
   return absl::OkStatus();
 }
@@ -234,6 +281,7 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
   spec.num_gpus = request.has_num_gpus() ? request.num_gpus() : 1;
   spec.deadline = deadline;
   spec.options = *LaunchOptions(request);  // validated above
+  spec.server_instance = server_instance_;
   catalog::EnvPayload payload = options_.catalog->MakeEnvPayload(
       request.network_arch(), platform->execution_backend(), job_id);
   std::map<std::string, std::string> extra_env(request.env().begin(),
@@ -249,38 +297,24 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
       request.network_arch(), job_id,  request.model_path(),
       request.model_key(),    payload, platforms::kDefaultContainerPort};
   // Build once now so that a bad input fails before anything starts.
-  if (absl::StatusOr<std::string> command =
-          options_.catalog->InnerCommand(inputs);
+  if (absl::StatusOr<std::string> command = InnerCommandFor(
+          *options_.catalog, inputs, platforms::kDefaultContainerPort);
       !command.ok()) {
     return command.status();
   }
   const catalog::Catalog* catalog = options_.catalog;
-  spec.inner_command = [catalog, inputs](int container_port) mutable {
-    inputs.container_port = container_port;
-    absl::StatusOr<std::string> command = catalog->InnerCommand(inputs);
-    return command.ok() ? *command : std::string();
+  spec.inner_command = [catalog, inputs](int container_port) {
+    return InnerCommandFor(*catalog, inputs, container_port);
   };
 
   // Host port: reserved until the registry entry holds it.
-  const auto instance = spec.options.find("instance_id");
-  const std::string scope =
-      platform->NeedsHostPort()
-          ? PortScope(request.platform(), instance == spec.options.end()
-                                              ? std::string()
-                                              : instance->second)
-          : "";
+  const std::string scope = platform->HostPortScope(spec);
   int reserved_port = 0;
-  if (platform->NeedsHostPort()) {
+  if (!scope.empty()) {
     absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
     if (!state.ok()) return state.status();
-    std::set<int> used;
-    for (const auto& [id, entry] : state->entries()) {
-      if (entry.host_port.has_value() &&
-          PortScope(entry.platform, entry.instance_id) == scope) {
-        used.insert(*entry.host_port);
-      }
-    }
-    absl::StatusOr<int> port = ports_.Reserve(scope, request.host_port(), used);
+    absl::StatusOr<int> port =
+        ports_.Reserve(scope, request.host_port(), PortsInScope(*state, scope));
     if (!port.ok()) return port.status();
     reserved_port = *port;
     spec.host_port = *port;
@@ -362,21 +396,56 @@ void ServiceManager::RecordState(const std::string& job_id,
                                  v1::ServiceState state,
                                  const std::string& reason) {
   const std::string name(StateName(state));
-  absl::Status s = options_.registry->Mutate([&](registry::RegistryState& st) {
-    const registry::ServiceEntry* current = st.Find(job_id);
-    if (current == nullptr) return absl::OkStatus();  // stopped meanwhile
-    if (current->state == name && current->reason == reason) {
-      return absl::CancelledError("unchanged");  // skip a needless write
-    }
-    registry::ServiceEntry updated = *current;
-    updated.state = name;
-    updated.reason = reason;
-    return st.Update(std::move(updated));
-  });
-  if (!s.ok() && !absl::IsCancelled(s)) {
-    platforms::LogWarning(absl::StrCat("could not record state ", name, " of ",
-                                       job_id, ": ", s.message()));
+  absl::Status s = UpdateEntry(*options_.registry, job_id,
+                               [&](registry::ServiceEntry& entry) {
+                                 entry.state = name;
+                                 entry.reason = reason;
+                               });
+  if (!s.ok()) {
+    platforms::LogWarning(absl::StrCat("could not record state ", name, " of ", job_id,
+                            ": ", s.message()));
   }
+}
+
+void ServiceManager::StoreChangedPlacement(
+    const std::string& job_id, const platforms::Placement& placement) {
+  absl::Status s = UpdateEntry(
+      *options_.registry, job_id,
+      [&](registry::ServiceEntry& entry) { StorePlacement(placement, entry); });
+  if (!s.ok()) {
+    platforms::LogWarning(absl::StrCat(
+        "could not record the new placement of ", job_id,
+        " (a restart may not find what reaches it): ", s.message()));
+  }
+}
+
+absl::StatusOr<platforms::RuntimeState> ServiceManager::EnsureReachable(
+    platforms::Platform& platform, const std::string& job_id,
+    platforms::Placement& placement) {
+  const platforms::Placement before = placement;
+  absl::StatusOr<platforms::RuntimeState> runtime =
+      platform.EnsureReachable(placement);
+  if (!SamePlacement(before, placement)) {
+    StoreChangedPlacement(job_id, placement);
+  }
+  return runtime;
+}
+
+std::set<int> ServiceManager::PortsInScope(const registry::RegistryState& state,
+                                           const std::string& scope) {
+  std::set<int> used;
+  for (const auto& [id, entry] : state.entries()) {
+    if (!entry.host_port.has_value()) continue;
+    // An entry of a platform this server does not offer has no known
+    // scope; its port is free for this server's pool.
+    absl::StatusOr<platforms::Platform*> platform =
+        options_.platforms->Find(entry.platform);
+    if (platform.ok() &&
+        (*platform)->HostPortScopeOf(PlacementOf(entry)) == scope) {
+      used.insert(*entry.host_port);
+    }
+  }
+  return used;
 }
 
 absl::StatusOr<platforms::Platform*> ServiceManager::PlatformOf(
@@ -451,8 +520,9 @@ v1::Service ServiceManager::Refresh(const registry::ServiceEntry& entry,
     return service;
   }
   platforms::Placement placement = PlacementOf(entry);
-  return WithRuntime(std::move(service), **platform, placement,
-                     (*platform)->Inspect(placement));
+  absl::StatusOr<platforms::RuntimeState> runtime =
+      EnsureReachable(**platform, entry.job_id, placement);
+  return WithRuntime(std::move(service), **platform, placement, runtime);
 }
 
 v1::Service ServiceManager::WithRuntime(
@@ -529,65 +599,6 @@ absl::StatusOr<v1::Service> ServiceManager::Get(const v1::GetRequest& request) {
   if (!entry.ok()) return entry.status();
   const std::string latest = state->latest().value_or("");
   return request.refresh() ? Refresh(*entry, latest) : ToProto(*entry, latest);
-}
-
-void ServiceManager::ReconcileAtStartup() {
-  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
-  if (!state.ok()) return;
-  for (const auto& [id, entry] : state->entries()) {
-    absl::StatusOr<platforms::Platform*> platform =
-        options_.platforms->Find(entry.platform);
-    if (!platform.ok()) {
-      platforms::LogWarning(absl::StrCat("registry entry ", id,
-                                         " is on platform ", entry.platform,
-                                         ", which this server does not offer"));
-      continue;
-    }
-    platforms::Placement placement = PlacementOf(entry);
-    absl::StatusOr<platforms::RuntimeState> runtime =
-        (*platform)->Reattach(placement);
-    if (!runtime.ok()) {
-      platforms::LogWarning(
-          absl::StrCat("registry entry ", id, ": could not reattach: ",
-                       redactor_.Redact(runtime.status().message())));
-      continue;
-    }
-    v1::Service live =
-        WithRuntime(ToProto(entry, ""), **platform, placement, runtime);
-    if (live.state() == v1::SERVICE_STATE_STOPPED ||
-        live.state() == v1::SERVICE_STATE_FAILED) {
-      platforms::LogWarning(absl::StrCat(
-          "registry entry ", id, " (", entry.network_arch, " on ",
-          entry.platform, "): ", live.reason(),
-          "; kept in the registry until `tao-infer stop ", id, "`"));
-    }
-  }
-  ReportUnregisteredWorkloads(*state);
-}
-
-void ServiceManager::ReportUnregisteredWorkloads(
-    const registry::RegistryState& state) {
-  for (const std::string& name : options_.platforms->names()) {
-    absl::StatusOr<platforms::Platform*> platform =
-        options_.platforms->Find(name);
-    if (!platform.ok()) continue;
-    absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned =
-        (*platform)->ListOwned();
-    if (!owned.ok()) {
-      platforms::LogInfo(absl::StrCat(
-          name, ": could not look for services missing from ",
-          "the registry: ", redactor_.Redact(owned.status().message())));
-      continue;
-    }
-    for (const platforms::OwnedWorkload& workload : *owned) {
-      if (state.entries().count(workload.job_id) > 0) continue;
-      platforms::LogWarning(absl::StrCat(
-          name, " runs ", workload.job_id, " (", workload.network_arch,
-          "), started by this server but not in the registry ",
-          options_.registry->Describe(), ": ",
-          redactor_.Redact(workload.detail)));
-    }
-  }
 }
 
 }  // namespace tao::core

@@ -36,6 +36,9 @@ class ServiceManager {
     backend::BackendClient* backend = nullptr;
     // The server's environment (secrets are read from it). Null: ::getenv.
     std::function<std::optional<std::string>(absl::string_view)> getenv;
+    // Which server this is, for LaunchSpec::server_instance and ListOwned.
+    // Empty: TAO_SERVER_INSTANCE from `getenv`, else this host's name.
+    std::string server_instance;
     // Port probe for this host's scope. Null: platforms::IsPortBindable on
     // 0.0.0.0.
     std::function<bool(int)> port_bindable;
@@ -86,11 +89,16 @@ class ServiceManager {
       const tao::inference::v1::InferRequest& request, absl::Time deadline,
       const std::function<bool()>& cancelled);
 
-  // Checks every registry entry against its platform (re-opening what a
-  // restart lost) and logs entries whose workload is gone, then logs
-  // workloads this server started that the registry lacks. Never removes
-  // entries or workloads: an operator decides.
-  void ReconcileAtStartup();
+  // Checks every registry entry against its platform (Reattach: re-opening
+  // what a restart lost, storing what the driver changed) and logs entries
+  // whose workload is gone, then logs workloads this server started that
+  // the registry lacks. After a platform's first UNAVAILABLE answer its
+  // other entries are skipped (one log line counts them). Never removes
+  // entries or workloads: an operator decides. Returns early once
+  // `stopped()` (may be null) is true. Safe to run while RPCs are served.
+  void ReconcileAtStartup(const std::function<bool()>& stopped = nullptr);
+
+  const std::string& server_instance() const { return server_instance_; }
 
   // The redactor for every secret set in the server's environment.
   const platforms::Redactor& redactor() const { return redactor_; }
@@ -106,8 +114,10 @@ class ServiceManager {
  private:
   explicit ServiceManager(Options options);
 
-  // ReconcileAtStartup's second half.
-  void ReportUnregisteredWorkloads(const registry::RegistryState& state);
+  // ReconcileAtStartup's second half, for the platforms not in
+  // `unreachable`.
+  void ReportUnregisteredWorkloads(const registry::RegistryState& state,
+                                   const std::set<std::string>& unreachable);
 
   // Start's parts.
   absl::Status ValidateStart(const tao::inference::v1::StartRequest& request,
@@ -126,6 +136,19 @@ class ServiceManager {
   void RecordState(const std::string& job_id,
                    tao::inference::v1::ServiceState state,
                    const std::string& reason);
+  // Writes a placement the driver changed into the entry of `job_id`; logs
+  // failures only.
+  void StoreChangedPlacement(const std::string& job_id,
+                             const platforms::Placement& placement);
+  // platform.EnsureReachable(placement), storing the placement when the
+  // driver changed it (a re-opened tunnel's pid), so that a restarted
+  // server finds what runs.
+  absl::StatusOr<platforms::RuntimeState> EnsureReachable(
+      platforms::Platform& platform, const std::string& job_id,
+      platforms::Placement& placement);
+  // The ports registry entries hold in host-port scope `scope`.
+  std::set<int> PortsInScope(const registry::RegistryState& state,
+                             const std::string& scope);
   // The live state of an entry according to its platform.
   tao::inference::v1::Service Refresh(const registry::ServiceEntry& entry,
                                       absl::string_view latest);
@@ -144,13 +167,14 @@ class ServiceManager {
                           absl::Time deadline,
                           const std::function<bool()>& cancelled);
 
-  // Asks the entry's platform about its workload, which lets a driver
-  // repair its own plumbing (a dead tunnel); true when it runs.
+  // Lets the entry's platform repair what reaches its workload
+  // (EnsureReachable: a dead tunnel); true when it runs.
   bool RepairPlacement(const registry::ServiceEntry& entry);
 
   std::optional<std::string> GetEnv(absl::string_view name) const;
 
   const Options options_;
+  const std::string server_instance_;
   const platforms::Redactor redactor_;
   PortAllocator ports_;
   absl::Mutex mu_;

@@ -81,7 +81,7 @@ absl::Status ServiceManager::WaitReady(
   }
   const absl::Time start = absl::Now();
   deadline = std::min(deadline, start + timeout);
-  const platforms::Placement placement = PlacementOf(*entry);
+  platforms::Placement placement = PlacementOf(*entry);
 
   Observation last;
   absl::Duration interval = options_.poll_initial;
@@ -92,9 +92,10 @@ absl::Status ServiceManager::WaitReady(
     Observation now =
         FromReadiness(options_.backend->CheckReadiness(entry->host_url));
     if (now.reason == "not_listening") {
-      // Not answering: ask the platform whether the workload still runs.
+      // Not answering: ask the platform whether the workload still runs,
+      // and let it repair what reaches a running one (a dead tunnel).
       absl::StatusOr<platforms::RuntimeState> runtime =
-          (*platform)->Inspect(placement);
+          EnsureReachable(**platform, entry->job_id, placement);
       using Phase = platforms::RuntimeState::Phase;
       if (runtime.ok() && (runtime->phase == Phase::kExited ||
                            runtime->phase == Phase::kMissing)) {

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Builds one generated client and runs its walkthrough example against a
-live tao-inferd (test platform + reference backend).
+live tao-inferd-test (tao-inferd with the test platform, and the
+reference backend).
 
     run_example.py --client python|go|node --source-dir REPO \
         --inferd PATH --reference-backend PATH
@@ -104,7 +105,6 @@ def run(args, work: str, first_port: int) -> int:
             [args.inferd, "--listen=127.0.0.1:0",
              f"--state-file={work}/state.json",
              f"--config-dir={args.source_dir}/config",
-             "--enable-test-platform",
              f"--test-platform-root={work}/services",
              f"--reference-backend={args.reference_backend}",
              f"--service-ports={first_port}-{first_port + PORT_BLOCK - 1}",

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -117,11 +118,10 @@ void ServerHarness::KillServicesUnder() {
 std::vector<std::string> ServerHarness::Command(
     const ServerConfig& config) const {
   std::vector<std::string> argv = {
-      TAO_INFERD_PATH,
+      TAO_INFERD_TEST_PATH,
       "--listen=127.0.0.1:0",
       "--state-file=" + state_path(),
       std::string("--config-dir=") + TAO_CONFIG_DIR,
-      "--enable-test-platform",
       "--test-platform-root=" + dir_ + "/services",
       std::string("--reference-backend=") + TAO_REFERENCE_BACKEND_PATH,
       absl::StrCat("--service-ports=", first_port_, "-",
@@ -152,7 +152,12 @@ absl::Status ServerHarness::Start(ServerConfig config) {
       size_t end = log.find(' ', start);
       if (end != std::string::npos &&
           absl::SimpleAtoi(log.substr(start, end - start), &grpc_port_)) {
-        return absl::OkStatus();
+        if (!config.wait_until_serving) return absl::OkStatus();
+        absl::Status serving = WaitUntilServing(
+            std::max(deadline - absl::Now(), absl::Seconds(1)));
+        if (serving.ok()) return serving;
+        return absl::Status(serving.code(),
+                            absl::StrCat(serving.message(), ":\n", Log()));
       }
     }
     absl::StatusOr<int> exited = WaitExit(absl::ZeroDuration());
@@ -187,6 +192,42 @@ absl::StatusOr<int> ServerHarness::WaitExit(absl::Duration timeout) {
 
 std::string ServerHarness::address() const {
   return absl::StrCat("127.0.0.1:", grpc_port_);
+}
+
+absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus>
+ServerHarness::Health(const std::string& service) const {
+  auto stub = grpc::health::v1::Health::NewStub(channel());
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(5));
+  grpc::Status status = stub->Check(&context, request, &response);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
+  }
+  return response.status();
+}
+
+absl::Status ServerHarness::WaitUntilServing(absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> last;
+  while (absl::Now() < deadline) {
+    last = Health(std::string(v1::InferenceService::service_full_name()));
+    if (last.ok() && *last == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return absl::OkStatus();
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      "health did not say SERVING within ", absl::FormatDuration(timeout),
+      " (last answer: ",
+      last.ok()
+          ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(*last)
+          : std::string(last.status().message()),
+      ")"));
 }
 
 std::shared_ptr<grpc::Channel> ServerHarness::channel() const {

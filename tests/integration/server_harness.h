@@ -1,7 +1,7 @@
-// Runs the real tao-inferd binary for a test: a private temp folder (registry
-// file, test-platform root, logs), a block of service ports no other test
-// holds, and cleanup of every process the server started, even after the
-// server was killed.
+// Runs the real server binary for a test (tao-inferd-test: tao-inferd plus
+// the test platform): a private temp folder (registry file, test-platform
+// root, logs), a block of service ports no other test holds, and cleanup of
+// every process the server started, even after the server was killed.
 #ifndef TAO_TESTS_INTEGRATION_SERVER_HARNESS_H_
 #define TAO_TESTS_INTEGRATION_SERVER_HARNESS_H_
 
@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "tao/inference/v1/inference_service.grpc.pb.h"
@@ -30,6 +31,9 @@ struct ServerConfig {
   std::map<std::string, std::string> env;
   // Extra command-line flags.
   std::vector<std::string> flags;
+  // Start returns once health says SERVING (the startup check of the
+  // registry is done); false: as soon as the server listens.
+  bool wait_until_serving = true;
 };
 
 class ServerHarness {
@@ -41,13 +45,23 @@ class ServerHarness {
   ServerHarness(const ServerHarness&) = delete;
   ServerHarness& operator=(const ServerHarness&) = delete;
 
-  // Starts tao-inferd and waits until it listens. Errors carry its log.
+  // Starts the server and waits until it listens (and, unless
+  // config.wait_until_serving is false, until it serves). Errors carry its
+  // log.
   absl::Status Start(ServerConfig config = {});
   // Starts tao-inferd expecting it to refuse to start; its exit code.
   absl::StatusOr<int> StartExpectingExit(ServerConfig config = {});
   void Signal(int signal_number);
   absl::StatusOr<int> WaitExit(absl::Duration timeout);
   bool running() const { return pid_ > 0; }
+
+  // The gRPC health answer for `service` ("" is the whole server).
+  // Errors: the call's (NOT_FOUND before the server registered `service`).
+  absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> Health(
+      const std::string& service) const;
+  // Waits until health says SERVING for the inference service, i.e. the
+  // startup check of the registry is done. Errors: DEADLINE_EXCEEDED.
+  absl::Status WaitUntilServing(absl::Duration timeout) const;
 
   std::string address() const;
   std::unique_ptr<v1::InferenceService::Stub> NewStub() const;

@@ -1,5 +1,6 @@
 // tao-inferd as a process: refusing a corrupt registry, clean shutdown on
-// SIGTERM, health and reflection services, one log line per RPC.
+// SIGTERM, health and reflection services, one log line per RPC, no test
+// platform in the production binary.
 #include <signal.h>
 
 #include <fstream>
@@ -17,6 +18,7 @@ namespace tao::integration {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
@@ -92,8 +94,25 @@ TEST(ServerProcessTest, SigtermEndsInFlightCallsAndExitsCleanly) {
   EXPECT_TRUE(state.contains(started->service().job_id())) << state.dump();
 }
 
+// The test platform lives in tao-inferd-test only.
+TEST(ServerProcessTest, ProductionServerHasNoTestPlatform) {
+  absl::StatusOr<RunOutput> help =
+      RunChild({TAO_INFERD_PATH, "--helpfull"}, {}, "", absl::Seconds(30));
+  ASSERT_TRUE(help.ok()) << help.status();
+  const std::string text = help->out + help->err;
+  EXPECT_THAT(text, HasSubstr("state_file"));
+  EXPECT_THAT(text, Not(HasSubstr("test_platform")));
+  EXPECT_THAT(text, Not(HasSubstr("reference_backend")));
+  absl::StatusOr<RunOutput> refused = RunChild(
+      {TAO_INFERD_PATH, "--enable-test-platform"}, {}, "", absl::Seconds(30));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_NE(refused->exit_code, 0);
+  EXPECT_THAT(refused->err, HasSubstr("enable_test_platform"));
+}
+
 TEST(ServerProcessTest, ServesHealthAndLogsOneLinePerRpc) {
   ServerHarness server;
+  // Start waits until health says SERVING.
   ASSERT_TRUE(server.Start().ok()) << server.Log();
   auto health = grpc::health::v1::Health::NewStub(server.channel());
   grpc::health::v1::HealthCheckRequest request;

@@ -1,7 +1,8 @@
 // FaultInjectingPlatform fails the next N calls of one method on demand and
 // forwards everything else to the platform it wraps.
-#include "platforms/fault_injecting_platform.h"
+#include "tests/platforms/testing/fault_injecting_platform.h"
 
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -9,20 +10,28 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/platforms/fake_platform.h"
+#include "tests/platforms/testing/scripted_platform.h"
 
-namespace tao::platforms {
+namespace tao::platforms::testing {
 namespace {
 
 using ::testing::ElementsAre;
-using testing::FakePlatform;
 using Method = FaultInjectingPlatform::Method;
+
+constexpr Method kAllMethods[] = {
+    Method::kLaunch,    Method::kInspect, Method::kEnsureReachable,
+    Method::kTerminate, Method::kLogs,    Method::kReattach,
+    Method::kListOwned,
+};
 
 class FaultInjectingPlatformTest : public ::testing::Test {
  protected:
   FaultInjectingPlatformTest() {
-    auto fake = std::make_unique<FakePlatform>("local-docker");
+    auto fake = std::make_unique<ScriptedPlatform>(
+        ScriptedPlatform::Options{"local-docker", "fake-backend"});
     fake_ = fake.get();
+    fake_->SetLogs("log line\n");
+    fake_->SetOwned(std::vector<OwnedWorkload>());
     platform_ = std::make_unique<FaultInjectingPlatform>(std::move(fake));
     placement_.job_id = "job-1";
     spec_.job_id = "job-1";
@@ -40,11 +49,17 @@ class FaultInjectingPlatformTest : public ::testing::Test {
         return platform_->Terminate(placement_);
       case Method::kLogs:
         return platform_->Logs(placement_, 5).status();
+      case Method::kEnsureReachable:
+        return platform_->EnsureReachable(placement_).status();
+      case Method::kReattach:
+        return platform_->Reattach(placement_).status();
+      case Method::kListOwned:
+        return platform_->ListOwned("server-1").status();
     }
     return absl::InternalError("unreachable");
   }
 
-  FakePlatform* fake_;  // owned by platform_
+  ScriptedPlatform* fake_;  // owned by platform_
   std::unique_ptr<FaultInjectingPlatform> platform_;
   Placement placement_;
   LaunchSpec spec_;
@@ -53,16 +68,19 @@ class FaultInjectingPlatformTest : public ::testing::Test {
 TEST_F(FaultInjectingPlatformTest, ForwardsEverythingWithoutFaults) {
   EXPECT_EQ(platform_->name(), "local-docker");
   EXPECT_EQ(platform_->execution_backend(), "fake-backend");
-  EXPECT_TRUE(platform_->NeedsHostPort());
+  EXPECT_EQ(platform_->HostPortScope(spec_), kThisHostPortScope);
+  EXPECT_EQ(platform_->HostPortScopeOf(placement_), kThisHostPortScope);
+  fake_->SetOptionsStatus(absl::InvalidArgumentError("fake.x: no"));
+  EXPECT_EQ(platform_->ValidateOptions({{"x", "1"}}).message(), "fake.x: no");
   EXPECT_EQ(platform_->target(), fake_);
 
   std::vector<ProgressEvent> events;
   absl::StatusOr<Placement> placement = platform_->Launch(
       spec_, [&events](const ProgressEvent& e) { events.push_back(e); });
   ASSERT_TRUE(placement.ok()) << placement.status();
-  EXPECT_EQ(placement->host_url, "http://localhost:8123");
+  EXPECT_EQ(placement->host_port, 8123);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].message, "starting");
+  EXPECT_EQ(events[0].message, "scheduling");
 
   absl::StatusOr<RuntimeState> state = platform_->Inspect(placement_);
   ASSERT_TRUE(state.ok());
@@ -71,29 +89,28 @@ TEST_F(FaultInjectingPlatformTest, ForwardsEverythingWithoutFaults) {
   absl::StatusOr<std::string> logs = platform_->Logs(placement_, 7);
   ASSERT_TRUE(logs.ok());
   EXPECT_EQ(*logs, "log line\n");
+  fake_->SetRepairAttributes({{"tunnel_pid", "42"}});
+  Placement repaired = placement_;
+  EXPECT_TRUE(platform_->EnsureReachable(repaired).ok());
+  EXPECT_EQ(repaired.attributes["tunnel_pid"], "42");
   Placement reattached = placement_;
   EXPECT_TRUE(platform_->Reattach(reattached).ok());
-  EXPECT_EQ(reattached.attributes["reattached"], "yes");
+  EXPECT_EQ(reattached.attributes["tunnel_pid"], "42");
+  EXPECT_TRUE(platform_->ListOwned("server-1").ok());
 
   EXPECT_THAT(fake_->calls(),
               ElementsAre("Launch job-1", "Inspect job-1", "Terminate job-1",
-                          "Logs job-1 7", "Reattach job-1"));
-  for (Method m :
-       {Method::kLaunch, Method::kInspect, Method::kTerminate, Method::kLogs}) {
-    EXPECT_EQ(platform_->calls(m), 1);
-  }
+                          "Logs job-1 7", "EnsureReachable job-1",
+                          "Reattach job-1", "ListOwned server-1"));
+  for (Method m : kAllMethods) EXPECT_EQ(platform_->calls(m), 1);
 }
 
 TEST_F(FaultInjectingPlatformTest, CallsStartAtZero) {
-  for (Method m :
-       {Method::kLaunch, Method::kInspect, Method::kTerminate, Method::kLogs}) {
-    EXPECT_EQ(platform_->calls(m), 0);
-  }
+  for (Method m : kAllMethods) EXPECT_EQ(platform_->calls(m), 0);
 }
 
 TEST_F(FaultInjectingPlatformTest, FailsExactlyTheNextNCallsOfEachMethod) {
-  for (Method m :
-       {Method::kLaunch, Method::kInspect, Method::kTerminate, Method::kLogs}) {
+  for (Method m : kAllMethods) {
     SCOPED_TRACE(static_cast<int>(m));
     platform_->FailNext(m, absl::UnavailableError("platform unreachable"), 3);
     for (int i = 0; i < 3; ++i) {
@@ -106,8 +123,8 @@ TEST_F(FaultInjectingPlatformTest, FailsExactlyTheNextNCallsOfEachMethod) {
     EXPECT_TRUE(Call(m).ok());
     EXPECT_EQ(platform_->calls(m), 2);
   }
-  // Only the four successful pairs reached the fake.
-  EXPECT_EQ(fake_->calls().size(), 8u);
+  // Only the successful pairs reached the fake.
+  EXPECT_EQ(fake_->calls().size(), 2 * std::size(kAllMethods));
 }
 
 TEST_F(FaultInjectingPlatformTest, DefaultIsOneFailure) {
@@ -175,4 +192,4 @@ TEST_F(FaultInjectingPlatformTest, ConcurrentCallsFailExactlyNTimes) {
 }
 
 }  // namespace
-}  // namespace tao::platforms
+}  // namespace tao::platforms::testing

@@ -7,21 +7,21 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/platforms/fake_platform.h"
+#include "tests/platforms/testing/scripted_platform.h"
 
 namespace tao::platforms {
 namespace {
 
 using ::testing::ElementsAre;
-using testing::FakePlatform;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::ScriptedPlatform;
 
 TEST(PlatformRegistryTest, FindsRegisteredDriverByName) {
   PlatformRegistry registry;
-  auto docker = std::make_unique<FakePlatform>("local-docker");
+  auto docker = std::make_unique<ScriptedPlatform>("local-docker");
   Platform* docker_ptr = docker.get();
-  auto slurm = std::make_unique<FakePlatform>("slurm");
+  auto slurm = std::make_unique<ScriptedPlatform>("slurm");
   Platform* slurm_ptr = slurm.get();
   ASSERT_TRUE(registry.Register(std::move(docker)).ok());
   ASSERT_TRUE(registry.Register(std::move(slurm)).ok());
@@ -37,7 +37,8 @@ TEST(PlatformRegistryTest, FindsRegisteredDriverByName) {
 TEST(PlatformRegistryTest, NamesAreSorted) {
   PlatformRegistry registry;
   for (const char* name : {"slurm", "brev", "local-docker", "kubernetes"}) {
-    ASSERT_TRUE(registry.Register(std::make_unique<FakePlatform>(name)).ok());
+    ASSERT_TRUE(
+        registry.Register(std::make_unique<ScriptedPlatform>(name)).ok());
   }
   EXPECT_THAT(registry.names(),
               ElementsAre("brev", "kubernetes", "local-docker", "slurm"));
@@ -50,9 +51,11 @@ TEST(PlatformRegistryTest, EmptyRegistryHasNoNames) {
 
 TEST(PlatformRegistryTest, UnknownNameListsAvailablePlatforms) {
   PlatformRegistry registry;
-  ASSERT_TRUE(registry.Register(std::make_unique<FakePlatform>("slurm")).ok());
   ASSERT_TRUE(
-      registry.Register(std::make_unique<FakePlatform>("local-docker")).ok());
+      registry.Register(std::make_unique<ScriptedPlatform>("slurm")).ok());
+  ASSERT_TRUE(
+      registry.Register(std::make_unique<ScriptedPlatform>("local-docker"))
+          .ok());
 
   absl::StatusOr<Platform*> found = registry.Find("lepton");
   ASSERT_FALSE(found.ok());
@@ -73,7 +76,8 @@ TEST(PlatformRegistryTest, UnknownNameOnEmptyRegistrySaysNone) {
 TEST(PlatformRegistryTest, LookupIsExact) {
   PlatformRegistry registry;
   ASSERT_TRUE(
-      registry.Register(std::make_unique<FakePlatform>("local-docker")).ok());
+      registry.Register(std::make_unique<ScriptedPlatform>("local-docker"))
+          .ok());
   for (const char* name : {"Local-Docker", "local-docker ", "local", ""}) {
     EXPECT_EQ(registry.Find(name).status().code(), absl::StatusCode::kNotFound)
         << "'" << name << "'";
@@ -82,12 +86,12 @@ TEST(PlatformRegistryTest, LookupIsExact) {
 
 TEST(PlatformRegistryTest, DuplicateNameIsRejectedAndFirstKept) {
   PlatformRegistry registry;
-  auto first = std::make_unique<FakePlatform>("slurm");
+  auto first = std::make_unique<ScriptedPlatform>("slurm");
   Platform* first_ptr = first.get();
   ASSERT_TRUE(registry.Register(std::move(first)).ok());
 
   absl::Status second =
-      registry.Register(std::make_unique<FakePlatform>("slurm"));
+      registry.Register(std::make_unique<ScriptedPlatform>("slurm"));
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(second.message(), HasSubstr("\"slurm\""));
 

@@ -64,12 +64,14 @@ absl::StatusOr<platforms::Placement> TestPlatform::Launch(
   if (spec.host_port <= 0) {
     return absl::InvalidArgumentError("the test platform needs a host port");
   }
+  absl::StatusOr<std::string> command = spec.inner_command(spec.host_port);
+  if (!command.ok()) return command.status();
   const std::string work_dir =
       absl::StrCat(options_.work_root, "/", spec.job_id);
   if (absl::Status s = MakeDir(work_dir); !s.ok()) return s;
 
   platforms::SpawnOptions spawn;
-  spawn.argv = {"/bin/bash", "-c", spec.inner_command(spec.host_port)};
+  spawn.argv = {"/bin/bash", "-c", *command};
   spawn.env = spec.env;
   for (const auto& [name, value] : spec.secret_env) spawn.env[name] = value;
   spawn.env["PATH"] = absl::StrCat(options_.work_root, "/bin:/usr/bin:/bin");

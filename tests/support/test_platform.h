@@ -34,7 +34,10 @@ class TestPlatform : public platforms::Platform {
   absl::string_view execution_backend() const override {
     return "local-docker";
   }
-  bool NeedsHostPort() const override { return true; }
+  // The service is a local process listening on its host port.
+  std::string HostPortScope(const platforms::LaunchSpec&) const override {
+    return std::string(platforms::kThisHostPortScope);
+  }
 
   absl::StatusOr<platforms::Placement> Launch(
       const platforms::LaunchSpec& spec,

@@ -121,6 +121,7 @@ std::map<std::string, std::string> SlurmE2eTest::ServerEnv(
       {"TAO_SLURM_NODE_PORTS", kNodePorts},
       {"TAO_SLURM_STATE_DIR", server_.dir() + "/tunnels"},
       {"HF_TOKEN", hf_token_},
+      {"TAO_SERVER_INSTANCE", server_instance_},
   };
   for (const auto& [name, value] : overrides) env[name] = value;
   return env;

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -99,6 +100,10 @@ class SlurmE2eTest : public ::testing::Test {
   platforms::slurm::testing::SlurmTestEnv env_;
   std::string root_;  // <root>/bin: entry points; <root>/work: local jobs
   const std::string hf_token_ = Canary();
+  // TAO_SERVER_INSTANCE of this test's servers (restarts included): the
+  // jobs of tests running beside it are not this server's.
+  const std::string server_instance_ =
+      "slurm-e2e-" + std::to_string(std::random_device{}());
   ServerHarness server_;
   std::unique_ptr<v1::InferenceService::Stub> stub_;
   std::string seen_;

@@ -77,6 +77,31 @@ class SlurmFailureTest : public SlurmE2eTest {
     return ids;
   }
 
+  // One live tunnel forwards the service's port, not `dead_tunnel`, and the
+  // registry names it. Tunnels outlive the server: a restarted one (its
+  // startup check done when Start returns) adopts that very ssh; Stop then
+  // leaves no ssh behind.
+  void ExpectRestartAdoptsTheRecordedTunnel(const v1::Service& service,
+                                            pid_t dead_tunnel) {
+    const int port = service.host_port();
+    const std::vector<pid_t> live = slurm_env::ForwardingProcesses(port);
+    ASSERT_THAT(live, SizeIs(1));
+    EXPECT_NE(live[0], dead_tunnel);
+    EXPECT_EQ(RecordedTunnelPid(service.job_id()), live[0]);
+
+    StopServer();
+    ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
+    EXPECT_THAT(slurm_env::ForwardingProcesses(port),
+                ::testing::ElementsAre(live[0]));
+    EXPECT_EQ(RecordedTunnelPid(service.job_id()), live[0]);
+    ExpectInferWorks(service.job_id(), /*wait_for_ready=*/false);
+
+    v1::StopResponse stopped;
+    grpc::Status status = Stop(service.job_id(), &stopped);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ExpectStopped(service);
+  }
+
   void ExpectInferWorks(const std::string& job_id, bool wait_for_ready) {
     v1::InferResponse answer;
     grpc::Status status = Infer(job_id, &answer, wait_for_ready);
@@ -307,11 +332,9 @@ TEST_F(SlurmFailureTest, KilledTunnelIsReopened) {
   ExpectStopped(service);
 }
 
-// Disabled: a plain Infer (no wait_for_ready) does not re-open a dead
-// tunnel today. It fails UNAVAILABLE "could not connect ... (the request
-// was not sent)"; ServiceManager::Infer only asks the platform (whose
-// Inspect re-opens tunnels) when wait_for_ready is set. Enable once Infer
-// re-inspects after a connection failure.
+// A plain Infer (no wait_for_ready) to a dead tunnel: the connection
+// fails before anything is sent, the platform re-opens the tunnel
+// (EnsureReachable) and the request is sent once more.
 TEST_F(SlurmFailureTest, PlainInferReopensAKilledTunnel) {
   ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
   const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
@@ -319,6 +342,33 @@ TEST_F(SlurmFailureTest, PlainInferReopensAKilledTunnel) {
   KillTunnel(RecordedTunnelPid(service.job_id()), service.host_port());
   ExpectInferWorks(service.job_id(), /*wait_for_ready=*/false);
   EXPECT_THAT(slurm_env::ForwardingProcesses(service.host_port()), SizeIs(1));
+}
+
+// A tunnel re-opened while the server runs is recorded in the registry, so
+// that a restarted server adopts that live ssh instead of failing to open
+// another one on the same port (and leaking the first).
+TEST_F(SlurmFailureTest, ReopenedTunnelIsRecordedAndAdoptedAfterARestart) {
+  ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
+  const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
+  ASSERT_FALSE(service.job_id().empty());
+  const pid_t first = RecordedTunnelPid(service.job_id());
+  KillTunnel(first, service.host_port());
+  ExpectInferWorks(service.job_id(), /*wait_for_ready=*/false);
+  ExpectRestartAdoptsTheRecordedTunnel(service, first);
+}
+
+// A tunnel that died while no server ran is re-opened by the startup check
+// and recorded, so that the next restart adopts it.
+TEST_F(SlurmFailureTest, TunnelReopenedAtStartupIsRecorded) {
+  ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
+  const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
+  ASSERT_FALSE(service.job_id().empty());
+  StopServer();
+  const pid_t first = RecordedTunnelPid(service.job_id());
+  KillTunnel(first, service.host_port());
+  // Start returns once its startup check is done.
+  ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
+  ExpectRestartAdoptsTheRecordedTunnel(service, first);
 }
 
 }  // namespace

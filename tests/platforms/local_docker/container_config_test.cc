@@ -27,14 +27,11 @@ LaunchSpec Spec() {
               {"CLOUD_BASED", "False"}};
   spec.secret_env = {{"HF_TOKEN", "hf_secret_value"}};
   spec.host_port = 8081;
+  spec.server_instance = "server-a";
   return spec;
 }
 
-ContainerDefaults Defaults() {
-  ContainerDefaults defaults;
-  defaults.server_instance = "server-a";
-  return defaults;
-}
+ContainerDefaults Defaults() { return ContainerDefaults(); }
 
 nlohmann::json Body(const LaunchSpec& spec, const ContainerDefaults& defaults) {
   absl::StatusOr<ContainerChoices> choices = ResolveChoices(spec, defaults);
@@ -210,6 +207,47 @@ TEST(DockerHostUrlTest, LoopbackAndWildcardAreLocalhost) {
   EXPECT_EQ(HostUrl("::", 8082), "http://localhost:8082");
   EXPECT_EQ(HostUrl("10.1.2.3", 8083), "http://10.1.2.3:8083");
   EXPECT_EQ(HostUrl("fd00::5", 8084), "http://[fd00::5]:8084");
+}
+
+TEST(DockerResolveChoicesTest, AFailedOrEmptyInnerCommandIsRefused) {
+  LaunchSpec failing = Spec();
+  failing.inner_command = [](int) -> absl::StatusOr<std::string> {
+    return absl::InvalidArgumentError("container_port: not for this model");
+  };
+  EXPECT_EQ(ResolveChoices(failing, Defaults()).status().message(),
+            "container_port: not for this model");
+  LaunchSpec empty = Spec();
+  empty.inner_command = [](int) { return std::string(); };
+  EXPECT_EQ(ResolveChoices(empty, Defaults()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  LaunchSpec none = Spec();
+  none.inner_command = nullptr;
+  EXPECT_EQ(ResolveChoices(none, Defaults()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DockerPlacementTest, InspectAnswerGivesBackTheLaunchPlacement) {
+  const LaunchSpec spec = Spec();
+  absl::StatusOr<ContainerChoices> choices = ResolveChoices(spec, Defaults());
+  ASSERT_TRUE(choices.ok());
+  const nlohmann::json body = CreateContainerBody(spec, *choices, Defaults());
+  // What the engine answers for a container created from `body`.
+  nlohmann::json inspect = {{"Id", "3f2a9c"},
+                            {"Config", {{"Labels", body["Labels"]}}},
+                            {"HostConfig", body["HostConfig"]}};
+  const Placement placement = PlacementFromInspect(inspect);
+  const Placement launched =
+      ContainerPlacement(spec.job_id, "3f2a9c", choices->network,
+                         choices->bind_address, spec.host_port);
+  EXPECT_EQ(placement.job_id, spec.job_id);
+  EXPECT_EQ(placement.host_port, 8081);
+  EXPECT_EQ(placement.host_url, "http://localhost:8081");
+  EXPECT_EQ(placement.docker_url, launched.docker_url);
+  EXPECT_EQ(placement.attributes, launched.attributes);
+
+  const Placement bare = PlacementFromInspect(nlohmann::json::object());
+  EXPECT_EQ(bare.job_id, "");
+  EXPECT_EQ(bare.host_port, 0);
 }
 
 }  // namespace

@@ -28,7 +28,6 @@ TEST(DockerOptionsFromEnvironmentTest, Defaults) {
   EXPECT_EQ(options->container.tegra, IsTegraHost());
   EXPECT_EQ(options->container.shm_size_bytes, int64_t{16} << 30);
   EXPECT_EQ(options->stop_grace, absl::Seconds(10));
-  EXPECT_FALSE(options->container.server_instance.empty());  // host name
   EXPECT_EQ(options->ngc_api_key, "");
 }
 
@@ -41,7 +40,6 @@ TEST(DockerOptionsFromEnvironmentTest, ReadsEveryVariable) {
                                   {"TAO_DOCKER_TEGRA", "1"},
                                   {"TAO_DOCKER_SHM_SIZE", "8g"},
                                   {"TAO_DOCKER_STOP_GRACE_SECONDS", "3"},
-                                  {"TAO_SERVER_INSTANCE", "inferd-1"},
                                   {"NGC_API_KEY", "ngc-key"}}));
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->docker_host, "unix:///tmp/d.sock");
@@ -51,7 +49,6 @@ TEST(DockerOptionsFromEnvironmentTest, ReadsEveryVariable) {
   EXPECT_TRUE(options->container.tegra);
   EXPECT_EQ(options->container.shm_size_bytes, int64_t{8} << 30);
   EXPECT_EQ(options->stop_grace, absl::Seconds(3));
-  EXPECT_EQ(options->container.server_instance, "inferd-1");
   EXPECT_EQ(options->ngc_api_key, "ngc-key");
 }
 

@@ -89,7 +89,6 @@ class LocalDockerPlatformTest : public ::testing::Test {
     options.container.network = network_;
     options.container.gpus_enabled = false;  // no GPUs on test machines
     options.container.shm_size_bytes = int64_t{64} << 20;
-    options.container.server_instance = server_instance_;
     options.stop_grace = absl::Seconds(2);
     return options;
   }
@@ -114,6 +113,7 @@ class LocalDockerPlatformTest : public ::testing::Test {
     spec.inner_command = [job_id, model_path](int port) {
       return CosmosRlCommand(job_id, model_path, port);
     };
+    spec.server_instance = server_instance_;
     spec.env = {{"TAO_EXECUTION_BACKEND", "local-docker"},
                 {"TAO_API_JOB_ID", spec.job_id},
                 {"CLOUD_BASED", "False"}};
@@ -209,7 +209,7 @@ TEST_F(LocalDockerPlatformTest,
   EXPECT_EQ(config["Labels"][kLabelNetworkArch], "cosmos-rl");
   EXPECT_EQ(config["Labels"][kLabelServerInstance], server_instance_);
   EXPECT_EQ(config["Cmd"], nlohmann::json::array(
-                               {"/bin/bash", "-c", spec.inner_command(8080)}));
+                               {"/bin/bash", "-c", *spec.inner_command(8080)}));
   std::vector<std::string> env = config["Env"];
   EXPECT_THAT(env, Contains(absl::StrCat("HF_TOKEN=", kSecret)));
   EXPECT_THAT(env, Contains("TAO_EXECUTION_BACKEND=local-docker"));
@@ -414,15 +414,14 @@ TEST_F(LocalDockerPlatformTest, ListsLabelledContainers) {
 
 TEST_F(LocalDockerPlatformTest, ListOwnedKeepsToThisServerInstance) {
   LaunchSpec ours = CosmosSpec();
-  ASSERT_TRUE(Launch(ours).ok());
-  LocalDockerOptions other_options = Options();
-  other_options.container.server_instance = testing::UniqueName("other");
-  std::unique_ptr<LocalDockerPlatform> other = MakePlatform(other_options);
-  ASSERT_NE(other, nullptr);
+  absl::StatusOr<Placement> launched = Launch(ours);
+  ASSERT_TRUE(launched.ok()) << launched.status();
   LaunchSpec theirs = CosmosSpec();
-  ASSERT_TRUE(other->Launch(theirs, [](const ProgressEvent&) {}).ok());
+  theirs.server_instance = testing::UniqueName("other");
+  ASSERT_TRUE(Launch(theirs).ok());
 
-  absl::StatusOr<std::vector<OwnedWorkload>> owned = platform_->ListOwned();
+  absl::StatusOr<std::vector<OwnedWorkload>> owned =
+      platform_->ListOwned(server_instance_);
   ASSERT_TRUE(owned.ok()) << owned.status();
   std::vector<std::string> ids;
   for (const OwnedWorkload& w : *owned) {
@@ -432,6 +431,12 @@ TEST_F(LocalDockerPlatformTest, ListOwnedKeepsToThisServerInstance) {
     EXPECT_THAT(w.detail, HasSubstr("Up"));
     EXPECT_THAT(w.detail,
                 HasSubstr(absl::StrCat("docker rm -f ", ours.job_id)));
+    // The placement Launch returned, read back: enough to adopt it.
+    EXPECT_EQ(w.placement.job_id, launched->job_id);
+    EXPECT_EQ(w.placement.host_port, launched->host_port);
+    EXPECT_EQ(w.placement.host_url, launched->host_url);
+    EXPECT_EQ(w.placement.docker_url, launched->docker_url);
+    EXPECT_EQ(w.placement.attributes, launched->attributes);
   }
   EXPECT_THAT(ids, Contains(ours.job_id));
   EXPECT_THAT(ids, Not(Contains(theirs.job_id)));
@@ -502,7 +507,7 @@ TEST(LocalDockerUnreachableTest, EveryCallIsUnavailableNamingTheSocket) {
       (*platform)->Terminate(placement),
       (*platform)->Logs(placement, 10).status(),
       (*platform)->ListLabelledContainers().status(),
-      (*platform)->ListOwned().status(),
+      (*platform)->ListOwned("server-1").status(),
   };
   for (const absl::Status& status : statuses) {
     EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
@@ -532,13 +537,28 @@ TEST(LocalDockerCreateTest, BadDefaultsAreInvalidArgument) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Needs no engine.
+TEST(LocalDockerCreateTest, ValidateOptionsNamesTheField) {
+  absl::StatusOr<std::unique_ptr<LocalDockerPlatform>> platform =
+      LocalDockerPlatform::Create(LocalDockerOptions());
+  ASSERT_TRUE(platform.ok()) << platform.status();
+  EXPECT_TRUE((*platform)->ValidateOptions({}).ok());
+  EXPECT_TRUE((*platform)->ValidateOptions({{"network", "team_net"}}).ok());
+  absl::Status bad = (*platform)->ValidateOptions({{"bind_address", "nope"}});
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(bad.message(), "docker.bind_address: ")) << bad;
+  absl::Status unknown = (*platform)->ValidateOptions({{"partition", "x"}});
+  EXPECT_TRUE(absl::StartsWith(unknown.message(), "docker.partition: "))
+      << unknown;
+}
+
 TEST(LocalDockerCreateTest, IdentifiesItself) {
   absl::StatusOr<std::unique_ptr<LocalDockerPlatform>> platform =
       LocalDockerPlatform::Create(LocalDockerOptions());
   ASSERT_TRUE(platform.ok()) << platform.status();
   EXPECT_EQ((*platform)->name(), "local-docker");
   EXPECT_EQ((*platform)->execution_backend(), "local-docker");
-  EXPECT_TRUE((*platform)->NeedsHostPort());
+  EXPECT_EQ((*platform)->HostPortScope(LaunchSpec()), kThisHostPortScope);
 }
 
 }  // namespace

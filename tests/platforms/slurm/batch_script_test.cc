@@ -43,6 +43,7 @@ std::string CosmosPredictInner(int port) {
 BatchScriptInputs PyxisInputs() {
   BatchScriptInputs in;
   in.job_id = kJobId;
+  in.server_instance = "login-1";
   in.num_gpus = 2;
   in.settings.partition = "polar";
   in.settings.account = "tao-dev";
@@ -58,6 +59,7 @@ BatchScriptInputs PyxisInputs() {
 // The Pyxis scripts, byte for byte, for both network architectures.
 constexpr char kCosmosRlPyxisScript[] = R"SCRIPT(#!/bin/bash
 #SBATCH --job-name=tao-0f5c3e1a-9b7d-4c2e-8a61-2d4f6b8c0e13
+#SBATCH --comment=tao-inference;server=login-1;arch=cosmos-rl
 #SBATCH --partition=polar
 #SBATCH --account=tao-dev
 #SBATCH --time=04:00:00
@@ -121,6 +123,7 @@ exec srun '--container-image=nvcr.io#nvidia/tao/tao-toolkit:7.0.0-cosmos-rl' --c
 
 constexpr char kCosmosPredictPyxisScript[] = R"SCRIPT(#!/bin/bash
 #SBATCH --job-name=tao-0f5c3e1a-9b7d-4c2e-8a61-2d4f6b8c0e13
+#SBATCH --comment=tao-inference;server=login-1;arch=cosmos-predict2.5
 #SBATCH --partition=polar
 #SBATCH --account=tao-dev
 #SBATCH --time=04:00:00
@@ -315,6 +318,21 @@ TEST(BatchScriptTest, JobFilesLiveInTheJobFolder) {
   EXPECT_EQ(files.output, "/w/j/output.log");
   EXPECT_EQ(files.port, "/w/j/port");
   EXPECT_EQ(JobName("abc"), "tao-abc");
+  EXPECT_EQ(JobIdOfName("tao-abc"), "abc");
+  EXPECT_EQ(JobIdOfName("tao-"), std::nullopt);
+  EXPECT_EQ(JobIdOfName("other-abc"), std::nullopt);
+}
+
+TEST(BatchScriptTest, JobCommentMarksTheServerAndReadsBack) {
+  const std::string comment = JobComment("inferd on a|b;c", "cosmos-rl");
+  EXPECT_EQ(comment, "tao-inference;server=inferd_on_a_b_c;arch=cosmos-rl");
+  std::optional<JobMark> mark = ParseJobComment(comment);
+  ASSERT_TRUE(mark.has_value());
+  EXPECT_EQ(mark->server_instance, JobMarkValue("inferd on a|b;c"));
+  EXPECT_EQ(mark->network_arch, "cosmos-rl");
+  EXPECT_EQ(ParseJobComment(""), std::nullopt);
+  EXPECT_EQ(ParseJobComment("someone else's job"), std::nullopt);
+  EXPECT_EQ(ParseJobComment("tao-inference;arch=x;server=y"), std::nullopt);
 }
 
 }  // namespace

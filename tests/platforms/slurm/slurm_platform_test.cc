@@ -141,6 +141,7 @@ class SlurmPlatformTest : public ::testing::Test {
                 {"CLOUD_BASED", "False"}};
     spec.secret_env = {{"HF_TOKEN", "hf_" + spec.job_id.substr(0, 8) + "x9"}};
     spec.num_gpus = 1;
+    spec.server_instance = server_instance_;
     spec.host_port = testing::FreeHostPort();
     spec.deadline = absl::Now() + absl::Seconds(90);
     job_ids_.push_back(spec.job_id);
@@ -230,6 +231,8 @@ class SlurmPlatformTest : public ::testing::Test {
 
   SlurmTestEnv env_;
   std::string root_;
+  // Unique per test, so that ListOwned sees only this test's jobs.
+  const std::string server_instance_ = "slurm-test-" + NewJobId();
   std::vector<std::string> job_ids_;
   std::vector<int> host_ports_;
 
@@ -240,6 +243,11 @@ class SlurmPlatformTest : public ::testing::Test {
     options.defaults.cpus_per_task = 1;
     options.defaults.time_limit = "00:10:00";
     options.defaults.path_prepend = root_ + "/bin";
+    // Above the integration tests' host-port blocks (20000-29599): a
+    // service on the node (this machine) must not take a port one of their
+    // servers hands out.
+    options.defaults.node_port_min = 30000;
+    options.defaults.node_port_max = 32700;
     options.state_dir = root_ + "/tunnels";
     options.command_timeout = absl::Seconds(30);
     options.poll.min = absl::Milliseconds(100);
@@ -413,7 +421,9 @@ TEST_F(SlurmPlatformTest, TunnelFailureCancelsTheJob) {
   EXPECT_THAT(ForwardingProcesses(spec.host_port), IsEmpty());
 }
 
-TEST_F(SlurmPlatformTest, KilledTunnelIsReopenedByInspect) {
+// Inspect only looks; EnsureReachable re-opens the dead tunnel and records
+// its pid in the placement.
+TEST_F(SlurmPlatformTest, KilledTunnelIsReopenedByEnsureReachable) {
   std::unique_ptr<SlurmPlatform> platform = MakePlatform(LocalOptions());
   ASSERT_NE(platform, nullptr);
   LaunchSpec spec = Spec();
@@ -435,11 +445,67 @@ TEST_F(SlurmPlatformTest, KilledTunnelIsReopenedByInspect) {
   absl::StatusOr<RuntimeState> state = platform->Inspect(*placement);
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->phase, RuntimeState::Phase::kRunning);
+  EXPECT_THAT(ForwardingProcesses(spec.host_port), IsEmpty())
+      << "Inspect opened a tunnel";
+
+  Placement repaired = *placement;
+  state = platform->EnsureReachable(repaired);
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->phase, RuntimeState::Phase::kRunning);
   EXPECT_TRUE(HttpGetUntilOk(url, kServiceUpTimeout).ok());
   std::vector<pid_t> tunnels = ForwardingProcesses(spec.host_port);
   ASSERT_EQ(tunnels.size(), 1u);
   EXPECT_NE(tunnels[0], old_tunnel);
+  EXPECT_EQ(repaired.attributes.at("tunnel_pid"), absl::StrCat(tunnels[0]));
+
+  // Reachable already: a second call changes nothing.
+  Placement again = repaired;
+  ASSERT_TRUE(platform->EnsureReachable(again).ok());
+  EXPECT_EQ(again.attributes, repaired.attributes);
+  EXPECT_THAT(ForwardingProcesses(spec.host_port),
+              ::testing::ElementsAre(tunnels[0]));
+  ExpectTerminated(*platform, repaired);
+}
+
+// One squeue answers for every job of this server instance, and only them.
+TEST_F(SlurmPlatformTest, ListOwnedFindsThisServersJobsOnly) {
+  std::unique_ptr<SlurmPlatform> platform = MakePlatform(SshOptions());
+  ASSERT_NE(platform, nullptr);
+  LaunchSpec spec = Spec();
+  absl::StatusOr<Placement> placement = platform->Launch(spec, nullptr);
+  ASSERT_TRUE(placement.ok()) << placement.status();
+
+  absl::StatusOr<std::vector<OwnedWorkload>> owned =
+      platform->ListOwned(server_instance_);
+  ASSERT_TRUE(owned.ok()) << owned.status();
+  ASSERT_EQ(owned->size(), 1u);
+  const OwnedWorkload& ours = (*owned)[0];
+  EXPECT_EQ(ours.job_id, spec.job_id);
+  EXPECT_EQ(ours.network_arch, "cosmos-rl");
+  EXPECT_EQ(ours.placement.job_id, spec.job_id);
+  EXPECT_EQ(ours.placement.platform_job_id, placement->platform_job_id);
+  EXPECT_EQ(ours.placement.slurm_node, placement->slurm_node);
+  EXPECT_THAT(ours.detail, HasSubstr("RUNNING"));
+  EXPECT_THAT(ours.detail, HasSubstr("scancel " + placement->platform_job_id));
+
+  absl::StatusOr<std::vector<OwnedWorkload>> others =
+      platform->ListOwned("another-server");
+  ASSERT_TRUE(others.ok()) << others.status();
+  for (const OwnedWorkload& w : *others) EXPECT_NE(w.job_id, spec.job_id);
+
   ExpectTerminated(*platform, *placement);
+  owned = platform->ListOwned(server_instance_);
+  ASSERT_TRUE(owned.ok()) << owned.status();
+  EXPECT_THAT(*owned, IsEmpty());
+}
+
+TEST_F(SlurmPlatformTest, ListOwnedOfAnUnreachableLoginHostIsUnavailable) {
+  SlurmPlatform::Options options = SshOptions();
+  options.defaults.login.port = testing::FreeHostPort();  // nothing listens
+  std::unique_ptr<SlurmPlatform> platform = MakePlatform(options);
+  ASSERT_NE(platform, nullptr);
+  EXPECT_EQ(platform->ListOwned(server_instance_).status().code(),
+            absl::StatusCode::kUnavailable);
 }
 
 // A restarted server (a new driver instance) adopts a tunnel that survived
@@ -488,6 +554,14 @@ TEST_F(SlurmPlatformTest, UnknownJobIsMissingAndLogsNeedAnOutputFile) {
 TEST_F(SlurmPlatformTest, BadOptionIsInvalidArgumentBeforeAnythingRuns) {
   std::unique_ptr<SlurmPlatform> platform = MakePlatform(LocalOptions());
   ASSERT_NE(platform, nullptr);
+  EXPECT_TRUE(platform->ValidateOptions({{"partition", "debug"}}).ok());
+  absl::Status refused =
+      platform->ValidateOptions({{"container_runtime", "podman"}});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(refused.message(), "slurm.container_runtime: "))
+      << refused;
+  EXPECT_TRUE(absl::StartsWith(
+      platform->ValidateOptions({{"nodes", "2"}}).message(), "slurm.nodes: "));
   LaunchSpec spec = Spec();
   spec.options["container_runtime"] = "podman";
   absl::StatusOr<Placement> placement = platform->Launch(spec, nullptr);

@@ -6,33 +6,42 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "platforms/fault_injecting_platform.h"
 #include "server/core/common/errors.h"
 #include "server/core/registry/file_registry.h"
+#include "tests/platforms/testing/fault_injecting_platform.h"
+#include "tests/platforms/testing/scripted_platform.h"
 #include "tests/server/core/registry/temp_dir.h"
-#include "tests/server/core/scripted_platform.h"
 
 namespace tao::core {
 namespace {
 
 namespace v1 = ::tao::inference::v1;
 using platforms::RuntimeState;
+using platforms::testing::FaultInjectingPlatform;
+using platforms::testing::ScriptedPlatform;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kToken[] = "hf_secret_value_123";
 
-// A registry whose next writes can be made to fail.
+// A registry whose next reads or writes can be made to fail, and that
+// counts its writes.
 class FlakyRegistry : public registry::Registry {
  public:
   explicit FlakyRegistry(std::unique_ptr<registry::Registry> target)
       : target_(std::move(target)) {}
   absl::StatusOr<registry::RegistryState> Read() override {
+    if (fail_reads_ > 0) {
+      --fail_reads_;
+      return absl::DataLossError("state.json: not JSON");
+    }
     return target_->Read();
   }
   absl::Status Mutate(
@@ -42,10 +51,13 @@ class FlakyRegistry : public registry::Registry {
       --fail_writes_;
       return absl::UnavailableError("disk full");
     }
+    ++writes_;
     return target_->Mutate(mutate);
   }
   std::string Describe() const override { return target_->Describe(); }
+  int fail_reads_ = 0;
   int fail_writes_ = 0;
+  int writes_ = 0;
 
  private:
   std::unique_ptr<registry::Registry> target_;
@@ -78,21 +90,46 @@ class ServiceManagerTest : public ::testing::Test {
     backend_options.connect_timeout = absl::Seconds(1);
     backend_ = std::make_unique<backend::BackendClient>(backend_options);
 
+    auto manager = MakeManager(platforms_, [](int) { return true; });
+    ASSERT_TRUE(manager.ok()) << manager.status();
+    manager_ = *std::move(manager);
+  }
+
+  // A manager over this fixture's registry, catalog and environment.
+  absl::StatusOr<std::unique_ptr<ServiceManager>> MakeManager(
+      platforms::PlatformRegistry& platforms,
+      std::function<bool(int)> port_bindable) {
     ServiceManager::Options options;
     options.registry = registry_.get();
     options.catalog = catalog_.get();
-    options.platforms = &platforms_;
+    options.platforms = &platforms;
     options.backend = backend_.get();
     options.getenv = [this](absl::string_view name) {
       auto it = env_.find(std::string(name));
       return it == env_.end() ? std::optional<std::string>() : it->second;
     };
-    options.port_bindable = [](int) { return true; };
+    options.port_bindable = std::move(port_bindable);
     options.poll_initial = absl::Milliseconds(1);
     options.poll_max = absl::Milliseconds(5);
-    auto manager = ServiceManager::Create(options);
-    ASSERT_TRUE(manager.ok()) << manager.status();
-    manager_ = *std::move(manager);
+    return ServiceManager::Create(options);
+  }
+
+  // The registry entry of `job_id` (a test failure when absent).
+  registry::ServiceEntry EntryOf(const std::string& job_id) {
+    auto state = registry_->Read();
+    EXPECT_TRUE(state.ok()) << state.status();
+    if (!state.ok() || state->Find(job_id) == nullptr) {
+      ADD_FAILURE() << "no registry entry " << job_id;
+      return registry::ServiceEntry();
+    }
+    return *state->Find(job_id);
+  }
+
+  // Runs ReconcileAtStartup; what it logged.
+  std::string Reconcile() {
+    ::testing::internal::CaptureStderr();
+    manager_->ReconcileAtStartup();
+    return ::testing::internal::GetCapturedStderr();
   }
 
   v1::StartRequest Request() {
@@ -126,7 +163,8 @@ class ServiceManagerTest : public ::testing::Test {
   }
 
   registry::testing::TempDir dir_;
-  std::map<std::string, std::string> env_ = {{"HF_TOKEN", kToken}};
+  std::map<std::string, std::string> env_ = {
+      {"HF_TOKEN", kToken}, {"TAO_SERVER_INSTANCE", "inferd-test-1"}};
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<FlakyRegistry> registry_;
   platforms::PlatformRegistry platforms_;
@@ -145,6 +183,7 @@ TEST_F(ServiceManagerTest, StartHandsThePlatformWhatTheSpecSays) {
   EXPECT_EQ(spec.num_gpus, 1);
   EXPECT_EQ(spec.host_port, 8080);
   EXPECT_EQ(spec.image, "nvcr.io/nvidia/tao/tao-toolkit:7.0.0-cosmos-rl");
+  EXPECT_EQ(spec.server_instance, "inferd-test-1");
   // Env payload of spec §5.1 with this platform's backend value.
   EXPECT_EQ(spec.env.at("TAO_EXECUTION_BACKEND"), "slurm");
   EXPECT_EQ(spec.env.at("TAO_API_JOB_ID"), job_id);
@@ -214,10 +253,10 @@ TEST_F(ServiceManagerTest, LaunchErrorsAreRedacted) {
   ServiceManager::Options options;
   options.registry = registry_.get();
   options.catalog = catalog_.get();
-  auto wrapped = std::make_unique<platforms::FaultInjectingPlatform>(
+  auto wrapped = std::make_unique<FaultInjectingPlatform>(
       std::make_unique<ScriptedPlatform>());
   wrapped->FailNext(
-      platforms::FaultInjectingPlatform::Method::kLaunch,
+      FaultInjectingPlatform::Method::kLaunch,
       absl::UnavailableError(absl::StrCat("cluster down; token was ", kToken)));
   ASSERT_TRUE(platforms.Register(std::move(wrapped)).ok());
   options.platforms = &platforms;
@@ -329,9 +368,7 @@ TEST_F(ServiceManagerTest, ReconcileReportsGoneAndUnregisteredWorkloads) {
       Owned("orphan-job", absl::StrCat("running with token ", kToken))});
   const int inspections_before = platform_->inspections();
 
-  ::testing::internal::CaptureStderr();
-  manager_->ReconcileAtStartup();
-  const std::string log = ::testing::internal::GetCapturedStderr();
+  const std::string log = Reconcile();
 
   EXPECT_THAT(log, HasSubstr(absl::StrCat("registry entry ", registered)));
   EXPECT_THAT(log, HasSubstr(absl::StrCat("`tao-infer stop ", registered)));
@@ -344,6 +381,8 @@ TEST_F(ServiceManagerTest, ReconcileReportsGoneAndUnregisteredWorkloads) {
   // One question per entry: Reattach answers with the state.
   EXPECT_EQ(platform_->reattachments(), 1);
   EXPECT_EQ(platform_->inspections(), inspections_before);
+  // Asked for this server's workloads.
+  EXPECT_THAT(platform_->calls(), Contains("ListOwned inferd-test-1"));
   // Reported, never removed: the operator decides.
   EXPECT_TRUE(platform_->terminated().empty());
   auto state = registry_->Read();
@@ -351,21 +390,77 @@ TEST_F(ServiceManagerTest, ReconcileReportsGoneAndUnregisteredWorkloads) {
   EXPECT_EQ(state->entries().count(registered), 1u);
 }
 
-TEST_F(ServiceManagerTest, ReconcileAsksAnUnreachablePlatformOnce) {
-  ASSERT_TRUE(Start(Request()).ok());
+TEST_F(ServiceManagerTest, ReconcileSkipsAPlatformAfterItsFirstUnavailable) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Start(Request()).ok());
   platform_->SetReattachStatus(absl::UnavailableError("controller down"));
-  platform_->SetOwned(absl::UnavailableError("controller down"));
+  platform_->SetOwned(std::vector<platforms::OwnedWorkload>());
   const int inspections_before = platform_->inspections();
 
-  ::testing::internal::CaptureStderr();
-  manager_->ReconcileAtStartup();
-  const std::string log = ::testing::internal::GetCapturedStderr();
+  const std::string log = Reconcile();
 
   EXPECT_EQ(platform_->inspections(), inspections_before);
   EXPECT_EQ(platform_->reattachments(), 1);
   EXPECT_THAT(log, HasSubstr("could not reattach: controller down"));
+  EXPECT_THAT(log, HasSubstr("platform scripted is unreachable: the 2 other "
+                             "registry entries on it were not checked"));
+  // Nor is the unreachable platform asked for its workloads.
+  EXPECT_THAT(platform_->calls(),
+              Not(Contains(::testing::StartsWith("ListOwned"))));
+}
+
+TEST_F(ServiceManagerTest, ReconcileGoesOnAfterOtherErrors) {
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(Start(Request()).ok());
+  platform_->SetReattachStatus(absl::InternalError("odd answer"));
+  platform_->SetOwned(absl::UnavailableError("squeue timed out"));
+
+  const std::string log = Reconcile();
+
+  EXPECT_EQ(platform_->reattachments(), 2);
+  EXPECT_THAT(log, Not(HasSubstr("were not checked")));
   EXPECT_THAT(log, HasSubstr("could not look for services missing from the "
-                             "registry: controller down"));
+                             "registry: squeue timed out"));
+}
+
+TEST_F(ServiceManagerTest, ReconcileIsQuietWhenAPlatformCannotListItsOwn) {
+  ASSERT_TRUE(Start(Request()).ok());
+  // The scripted platform's default ListOwned: UNIMPLEMENTED.
+  const std::string log = Reconcile();
+  EXPECT_THAT(platform_->calls(), Contains("ListOwned inferd-test-1"));
+  EXPECT_THAT(log, Not(HasSubstr("could not look for services")));
+}
+
+TEST_F(ServiceManagerTest, ReconcileLogsARegistryItCannotRead) {
+  ASSERT_TRUE(Start(Request()).ok());
+  registry_->fail_reads_ = 1;
+  const std::string log = Reconcile();
+  EXPECT_THAT(log, HasSubstr("cannot read the registry"));
+  EXPECT_THAT(log, HasSubstr("not JSON"));
+  EXPECT_EQ(platform_->reattachments(), 0);
+}
+
+TEST_F(ServiceManagerTest, ReconcileStoresWhatReattachChanged) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  const std::string job_id = started->service().job_id();
+  platform_->SetRepairAttributes({{"tunnel_pid", "4242"}});
+  Reconcile();
+  const registry::ServiceEntry entry = EntryOf(job_id);
+  EXPECT_EQ(entry.platform_data.at("tunnel_pid"), "4242");
+  EXPECT_EQ(entry.platform_data.at("launch_number"), "1");  // kept
+
+  // Nothing changed the second time: nothing is written.
+  const int writes = registry_->writes_;
+  Reconcile();
+  EXPECT_EQ(registry_->writes_, writes);
+}
+
+TEST_F(ServiceManagerTest, ReconcileReturnsWhenStopped) {
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(Start(Request()).ok());
+  platform_->SetOwned(std::vector<platforms::OwnedWorkload>());
+  manager_->ReconcileAtStartup([] { return true; });
+  EXPECT_EQ(platform_->reattachments(), 0);
+  EXPECT_THAT(platform_->calls(),
+              Not(Contains(::testing::StartsWith("ListOwned"))));
 }
 
 TEST_F(ServiceManagerTest, WaitReadyFailsWhenTheWorkloadExits) {
@@ -395,7 +490,8 @@ TEST_F(ServiceManagerTest, WaitReadyTimesOutWhileNobodyAnswers) {
   auto [events, status] =
       Wait(started->service().job_id(), absl::Milliseconds(300));
   EXPECT_TRUE(absl::IsDeadlineExceeded(status)) << status;
-  EXPECT_GT(platform_->inspections(), 0);
+  // Not answering: the platform was asked to make it reachable.
+  EXPECT_GT(platform_->repairs(), 0);
 }
 
 TEST_F(ServiceManagerTest, WaitReadyStopsWhenTheClientGoesAway) {
@@ -413,6 +509,135 @@ TEST_F(ServiceManagerTest, WaitReadyForUnknownJobIsNotFound) {
   auto [events, status] = Wait("nope", absl::Seconds(1));
   EXPECT_TRUE(absl::IsNotFound(status)) << status;
   EXPECT_THAT(status.message(), HasSubstr("nope"));
+}
+
+// A platform of its own registered beside "scripted" (the fixture's
+// manager sees it too).
+ScriptedPlatform* AddPlatform(platforms::PlatformRegistry& platforms,
+                              ScriptedPlatform::Options options) {
+  auto platform = std::make_unique<ScriptedPlatform>(std::move(options));
+  ScriptedPlatform* raw = platform.get();
+  EXPECT_TRUE(platforms.Register(std::move(platform)).ok());
+  return raw;
+}
+
+TEST_F(ServiceManagerTest, ThisHostsScopeSkipsPortsBoundOnTheHost) {
+  std::set<int> asked;
+  auto manager = MakeManager(platforms_, [&asked](int port) {
+    asked.insert(port);
+    return port != 8080;  // something else holds 8080 here
+  });
+  ASSERT_TRUE(manager.ok());
+  auto started = (*manager)->Start(Request(), absl::InfiniteFuture(), nullptr);
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_EQ(started->service().host_port(), 8081);
+  EXPECT_THAT(asked, Contains(8080));
+
+  v1::StartRequest taken = Request();
+  taken.set_host_port(8080);
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      (*manager)->Start(taken, absl::InfiniteFuture(), nullptr).status()));
+}
+
+TEST_F(ServiceManagerTest, OtherScopesNeitherProbeNorShareThisHostsPorts) {
+  ScriptedPlatform* remote_a =
+      AddPlatform(platforms_, {"remote-a", "slurm", "remote:a"});
+  AddPlatform(platforms_, {"remote-b", "slurm", "remote:b"});
+  AddPlatform(platforms_, {"portless", "slurm", ""});
+  bool probed = false;
+  auto manager = MakeManager(platforms_, [&probed](int) {
+    probed = true;
+    return false;  // nothing would be free on this host
+  });
+  ASSERT_TRUE(manager.ok());
+  auto start_on = [&](const std::string& platform) {
+    v1::StartRequest request = Request();
+    request.set_platform(platform);
+    return (*manager)->Start(request, absl::InfiniteFuture(), nullptr);
+  };
+  auto a1 = start_on("remote-a");
+  auto a2 = start_on("remote-a");
+  auto b1 = start_on("remote-b");
+  auto none = start_on("portless");
+  ASSERT_TRUE(a1.ok() && a2.ok() && b1.ok() && none.ok());
+  EXPECT_FALSE(probed);
+  EXPECT_EQ(a1->service().host_port(), 8080);
+  EXPECT_EQ(a2->service().host_port(), 8081);  // same scope: registry ports
+  EXPECT_EQ(b1->service().host_port(), 8080);  // another scope
+  EXPECT_EQ(none->service().host_port(), 0);
+  EXPECT_EQ(remote_a->launched().size(), 2u);
+}
+
+TEST_F(ServiceManagerTest, PlatformOptionsAreValidatedBeforeAnythingStarts) {
+  ScriptedPlatform* slurm = AddPlatform(platforms_, {"slurm", "slurm"});
+  slurm->SetOptionsStatus(
+      absl::InvalidArgumentError("slurm.partition: \"gpu!\" is not valid"));
+  v1::StartRequest request = Request();
+  request.set_platform("slurm");
+  request.mutable_slurm()->set_partition("gpu!");
+  auto started = Start(request);
+  ASSERT_TRUE(absl::IsInvalidArgument(started.status())) << started.status();
+  EXPECT_THAT(std::string(started.status().message()),
+              HasSubstr("slurm.partition"));
+  std::optional<v1::ErrorDetails> details = GetDetails(started.status());
+  ASSERT_TRUE(details.has_value());
+  ASSERT_EQ(details->field_violations_size(), 1);
+  EXPECT_EQ(details->field_violations(0).field(), "slurm");
+  ASSERT_EQ(slurm->validated().size(), 1u);
+  EXPECT_EQ(slurm->validated()[0].at("partition"), "gpu!");
+  EXPECT_TRUE(slurm->launched().empty());
+  // Nothing was reserved: the next Start gets the lowest port.
+  auto next = Start(Request());
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->service().host_port(), 8080);
+}
+
+TEST_F(ServiceManagerTest, ADriversBadCommandPortFailsTheLaunch) {
+  ScriptedPlatform::Options options{"bad-port", "slurm"};
+  options.command_port = -1;
+  ScriptedPlatform* bad = AddPlatform(platforms_, options);
+  v1::StartRequest request = Request();
+  request.set_platform("bad-port");
+  auto started = Start(request);
+  ASSERT_TRUE(absl::IsInvalidArgument(started.status())) << started.status();
+  EXPECT_THAT(std::string(started.status().message()),
+              HasSubstr("container_port"));
+  EXPECT_TRUE(bad->launched().empty());
+}
+
+TEST_F(ServiceManagerTest, RepairedPlacementsAreStored) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  const std::string job_id = started->service().job_id();
+
+  // List --refresh lets the driver repair (a re-opened tunnel)...
+  platform_->SetRepairAttributes({{"tunnel_pid", "1001"}});
+  v1::ListRequest list;
+  list.set_refresh(true);
+  ASSERT_TRUE(manager_->List(list).ok());
+  EXPECT_EQ(EntryOf(job_id).platform_data.at("tunnel_pid"), "1001");
+
+  // ...and so does WaitReady while the service does not answer.
+  platform_->SetRepairAttributes({{"tunnel_pid", "1002"}});
+  Wait(job_id, absl::Milliseconds(100));
+  EXPECT_EQ(EntryOf(job_id).platform_data.at("tunnel_pid"), "1002");
+  EXPECT_EQ(EntryOf(job_id).platform_data.at("launch_number"), "1");
+
+  // A repair that changed nothing writes nothing.
+  const int writes = registry_->writes_;
+  ASSERT_TRUE(manager_->List(list).ok());
+  EXPECT_EQ(registry_->writes_, writes);
+}
+
+TEST_F(ServiceManagerTest, UnchangedStatesAreNotWrittenAgain) {
+  auto started = Start(Request());
+  ASSERT_TRUE(started.ok());
+  platform_->SetRuntime(Runtime(RuntimeState::Phase::kPending, "Priority"));
+  Wait(started->service().job_id(), absl::Milliseconds(200));
+  EXPECT_EQ(EntryOf(started->service().job_id()).state, "PENDING");
+  const int writes = registry_->writes_;
+  Wait(started->service().job_id(), absl::Milliseconds(200));
+  EXPECT_EQ(registry_->writes_, writes);
 }
 
 }  // namespace

@@ -1,21 +1,30 @@
 // A ForwardingPlatform whose calls can be made to fail on demand, for tests
-// of how the core reacts to platform errors.
-#ifndef TAO_PLATFORMS_FAULT_INJECTING_PLATFORM_H_
-#define TAO_PLATFORMS_FAULT_INJECTING_PLATFORM_H_
+// of how the core reacts to platform errors (LevelDB's FaultInjectionTestEnv).
+#ifndef TAO_TESTS_PLATFORMS_TESTING_FAULT_INJECTING_PLATFORM_H_
+#define TAO_TESTS_PLATFORMS_TESTING_FAULT_INJECTING_PLATFORM_H_
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "platforms/forwarding_platform.h"
 
-namespace tao::platforms {
+namespace tao::platforms::testing {
 
 class FaultInjectingPlatform : public ForwardingPlatform {
  public:
-  enum class Method { kLaunch, kInspect, kTerminate, kLogs };
+  enum class Method {
+    kLaunch,
+    kInspect,
+    kEnsureReachable,
+    kTerminate,
+    kLogs,
+    kReattach,
+    kListOwned,
+  };
 
   // Owns `target`.
   explicit FaultInjectingPlatform(std::unique_ptr<Platform> target)
@@ -44,6 +53,10 @@ class FaultInjectingPlatform : public ForwardingPlatform {
     if (absl::Status s = Take(Method::kInspect); !s.ok()) return s;
     return ForwardingPlatform::Inspect(placement);
   }
+  absl::StatusOr<RuntimeState> EnsureReachable(Placement& placement) override {
+    if (absl::Status s = Take(Method::kEnsureReachable); !s.ok()) return s;
+    return ForwardingPlatform::EnsureReachable(placement);
+  }
   absl::Status Terminate(const Placement& placement) override {
     if (absl::Status s = Take(Method::kTerminate); !s.ok()) return s;
     return ForwardingPlatform::Terminate(placement);
@@ -52,6 +65,15 @@ class FaultInjectingPlatform : public ForwardingPlatform {
                                    int tail_lines) override {
     if (absl::Status s = Take(Method::kLogs); !s.ok()) return s;
     return ForwardingPlatform::Logs(placement, tail_lines);
+  }
+  absl::StatusOr<RuntimeState> Reattach(Placement& placement) override {
+    if (absl::Status s = Take(Method::kReattach); !s.ok()) return s;
+    return ForwardingPlatform::Reattach(placement);
+  }
+  absl::StatusOr<std::vector<OwnedWorkload>> ListOwned(
+      absl::string_view server_instance) override {
+    if (absl::Status s = Take(Method::kListOwned); !s.ok()) return s;
+    return ForwardingPlatform::ListOwned(server_instance);
   }
 
  private:
@@ -79,6 +101,6 @@ class FaultInjectingPlatform : public ForwardingPlatform {
   std::map<Method, int> calls_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace tao::platforms
+}  // namespace tao::platforms::testing
 
-#endif  // TAO_PLATFORMS_FAULT_INJECTING_PLATFORM_H_
+#endif  // TAO_TESTS_PLATFORMS_TESTING_FAULT_INJECTING_PLATFORM_H_

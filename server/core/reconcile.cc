@@ -1,0 +1,120 @@
+// ServiceManager::ReconcileAtStartup: the registry against the platforms,
+// once per server start, while the server already answers RPCs.
+#include <map>
+#include <set>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "platforms/common/log.h"
+#include "server/core/common/service_convert.h"
+#include "server/core/placement.h"
+#include "server/core/service_manager.h"
+
+namespace tao::core {
+namespace {
+
+namespace v1 = ::tao::inference::v1;
+
+// A platform that answered UNAVAILABLE: why, and how many of its entries
+// were not asked after that.
+struct Unreachable {
+  std::string reason;
+  int skipped = 0;
+};
+
+}  // namespace
+
+void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
+  absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
+  if (!state.ok()) {
+    platforms::LogError(absl::StrCat("startup check: cannot read the registry ",
+                          options_.registry->Describe(), ": ",
+                          state.status().message(),
+                          "; no registry entry was checked"));
+    return;
+  }
+  std::map<std::string, Unreachable> unreachable;
+  for (const auto& [id, entry] : state->entries()) {
+    if (stopped && stopped()) return;
+    if (auto it = unreachable.find(entry.platform); it != unreachable.end()) {
+      ++it->second.skipped;
+      continue;
+    }
+    absl::StatusOr<platforms::Platform*> platform =
+        options_.platforms->Find(entry.platform);
+    if (!platform.ok()) {
+      platforms::LogWarning(absl::StrCat("registry entry ", id, " is on platform ",
+                              entry.platform,
+                              ", which this server does not offer"));
+      continue;
+    }
+    platforms::Placement placement = PlacementOf(entry);
+    const platforms::Placement before = placement;
+    absl::StatusOr<platforms::RuntimeState> runtime =
+        (*platform)->Reattach(placement);
+    // A re-opened tunnel's pid must survive the next restart too.
+    if (!SamePlacement(before, placement)) {
+      StoreChangedPlacement(id, placement);
+    }
+    if (!runtime.ok()) {
+      const std::string reason = redactor_.Redact(runtime.status().message());
+      platforms::LogWarning(absl::StrCat("registry entry ", id,
+                              ": could not reattach: ", reason));
+      if (absl::IsUnavailable(runtime.status())) {
+        unreachable[entry.platform].reason = reason;
+      }
+      continue;
+    }
+    v1::Service live =
+        WithRuntime(ToProto(entry, ""), **platform, placement, runtime);
+    if (live.state() == v1::SERVICE_STATE_STOPPED ||
+        live.state() == v1::SERVICE_STATE_FAILED) {
+      platforms::LogWarning(absl::StrCat("registry entry ", id, " (", entry.network_arch,
+                              " on ", entry.platform, "): ", live.reason(),
+                              "; kept in the registry until `tao-infer stop ",
+                              id, "`"));
+    }
+  }
+  std::set<std::string> unreachable_names;
+  for (const auto& [name, why] : unreachable) {
+    unreachable_names.insert(name);
+    if (why.skipped == 0) continue;
+    platforms::LogWarning(absl::StrCat(
+        "platform ", name, " is unreachable: the ", why.skipped,
+        " other registry entries on it were not checked (`tao-infer list "
+        "--refresh` asks again)"));
+  }
+  if (stopped && stopped()) return;
+  ReportUnregisteredWorkloads(*state, unreachable_names);
+}
+
+void ServiceManager::ReportUnregisteredWorkloads(
+    const registry::RegistryState& state,
+    const std::set<std::string>& unreachable) {
+  for (const std::string& name : options_.platforms->names()) {
+    if (unreachable.count(name) > 0) continue;  // logged above
+    absl::StatusOr<platforms::Platform*> platform =
+        options_.platforms->Find(name);
+    if (!platform.ok()) continue;
+    absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned =
+        (*platform)->ListOwned(server_instance_);
+    // UNIMPLEMENTED: the platform cannot tell; nothing to report.
+    if (absl::IsUnimplemented(owned.status())) continue;
+    if (!owned.ok()) {
+      platforms::LogInfo(absl::StrCat(
+          name, ": could not look for services missing from ",
+          "the registry: ", redactor_.Redact(owned.status().message())));
+      continue;
+    }
+    for (const platforms::OwnedWorkload& workload : *owned) {
+      if (state.entries().count(workload.job_id) > 0) continue;
+      platforms::LogWarning(absl::StrCat(
+          name, " runs ", workload.job_id, " (", workload.network_arch,
+          "), started by this server but not in the registry ",
+          options_.registry->Describe(), ": ",
+          redactor_.Redact(workload.detail)));
+    }
+  }
+}
+
+}  // namespace tao::core
