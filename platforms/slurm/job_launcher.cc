@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "platforms/common/redactor.h"
 
 namespace tao::platforms::slurm {
@@ -29,6 +30,10 @@ absl::StatusOr<StartedJob> JobLauncher::Run(
 }
 
 absl::Status JobLauncher::Submit(const std::vector<int>& node_ports) {
+  if (absl::Now() >= spec_.deadline) {
+    return absl::DeadlineExceededError(
+        "the Start deadline passed before the SLURM job was submitted");
+  }
   // The commands first: nothing is made on the cluster for a bad one.
   std::vector<PortChoice> ports;
   for (int port : node_ports) {

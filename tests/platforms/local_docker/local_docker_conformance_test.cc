@@ -1,0 +1,181 @@
+// The platform conformance suite (tests/platforms/conformance) on the
+// local-docker driver and a REAL Docker engine (scripts/docker-up), with
+// the reference-backend test image. Skipped without an engine unless
+// TAO_REQUIRE_DOCKER is set.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest-spi.h"
+#include "platforms/forwarding_platform.h"
+#include "platforms/local_docker/docker_api.h"
+#include "platforms/local_docker/local_docker_platform.h"
+#include "tests/platforms/conformance/platform_conformance.h"
+#include "tests/platforms/local_docker/docker_test_env.h"
+#include "tests/support/free_port.h"
+
+namespace tao::platforms::local_docker {
+namespace {
+
+class DockerConformanceEnv : public conformance::ConformanceEnv {
+ public:
+  absl::Status SetUp() override {
+    absl::StatusOr<std::string> host = testing::FindDockerHost();
+    if (!host.ok()) return host.status();
+    docker_host_ = *host;
+    if (absl::Status image = testing::EnsureTestImage(docker_host_);
+        !image.ok()) {
+      return image;
+    }
+    network_ = testing::UniqueName("tao-conf-net");
+    server_instance_ = testing::UniqueName("tao-conf-server");
+    return absl::OkStatus();
+  }
+  bool Required() const override { return testing::DockerRequired(); }
+
+  std::unique_ptr<Platform> MakePlatform() override {
+    return Make(docker_host_);
+  }
+  std::unique_ptr<Platform> MakeUnreachablePlatform() override {
+    return Make("unix:///nonexistent/tao-conformance/docker.sock");
+  }
+
+  LaunchSpec NewSpec() override {
+    LaunchSpec spec;
+    spec.job_id = testing::RandomJobId();
+    jobs_.push_back(spec.job_id);
+    spec.network_arch = "cosmos-rl";
+    spec.image = testing::kTestImage;
+    const std::string job_id = spec.job_id;
+    spec.inner_command = [job_id](int port) -> absl::StatusOr<std::string> {
+      return absl::StrCat(
+          "exec cosmos-rl-inference-microservice --job '{\"job_id\":\"", job_id,
+          "\",\"specs\":{\"model_path\":\"hf_model://nvidia/test\"},"
+          "\"neural_network_name\":\"cosmos-rl\"}' "
+          "--docker_env_vars '{}' --port ",
+          port);
+    };
+    spec.env = {{"TAO_EXECUTION_BACKEND", "local-docker"},
+                {"TAO_API_JOB_ID", spec.job_id}};
+    spec.secret_env = {{"HF_TOKEN", "hf_conformance_secret"}};
+    spec.server_instance = server_instance_;
+    spec.host_port = tests::FreeTcpPort();
+    spec.deadline = absl::Now() + absl::Minutes(2);
+    return spec;
+  }
+
+  Placement MissingPlacement() override {
+    Placement placement;
+    placement.job_id = testing::RandomJobId();
+    placement.host_url = "http://localhost:1";
+    return placement;
+  }
+
+  void CleanUp() override {
+    absl::StatusOr<DockerEndpoint> endpoint = ParseDockerHost(docker_host_);
+    if (!endpoint.ok()) return;
+    DockerApi api(*endpoint);
+    for (const std::string& job : jobs_) {
+      DockerRequest remove;
+      remove.method = "DELETE";
+      remove.path = absl::StrCat("/containers/", job);
+      remove.query = {{"force", "true"}, {"v", "true"}};
+      (void)api.Call(remove);
+    }
+    DockerRequest remove_network;
+    remove_network.method = "DELETE";
+    remove_network.path = absl::StrCat("/networks/", network_);
+    (void)api.Call(remove_network);
+  }
+
+ private:
+  std::unique_ptr<Platform> Make(const std::string& docker_host) {
+    LocalDockerOptions options;
+    options.docker_host = docker_host;
+    options.container.network = network_;
+    options.container.gpus_enabled = false;  // no GPUs on test machines
+    options.container.shm_size_bytes = int64_t{64} << 20;
+    options.stop_grace = absl::Seconds(2);
+    absl::StatusOr<std::unique_ptr<LocalDockerPlatform>> platform =
+        LocalDockerPlatform::Create(std::move(options));
+    if (!platform.ok()) {
+      ADD_FAILURE() << platform.status();
+      return nullptr;
+    }
+    return *std::move(platform);
+  }
+
+  std::string docker_host_;
+  std::string network_;
+  std::string server_instance_;
+  std::vector<std::string> jobs_;
+};
+
+std::unique_ptr<conformance::ConformanceEnv> MakeDockerEnv() {
+  return std::make_unique<DockerConformanceEnv>();
+}
+
+using conformance::PlatformConformanceTest;
+INSTANTIATE_TEST_SUITE_P(LocalDocker, PlatformConformanceTest,
+                         ::testing::Values(&MakeDockerEnv));
+
+// The driver with one deliberate break of the contract: the engine's 404 on
+// DELETE passed on as NOT_FOUND (what a naive driver does), and a refused
+// launch that leaves its container behind.
+class BrokenDocker : public ForwardingPlatform {
+ public:
+  using ForwardingPlatform::ForwardingPlatform;
+  absl::Status Terminate(const Placement& placement) override {
+    absl::StatusOr<RuntimeState> state = Inspect(placement);
+    if (state.ok() && state->phase == RuntimeState::Phase::kMissing) {
+      return absl::NotFoundError("no such container");
+    }
+    return ForwardingPlatform::Terminate(placement);
+  }
+  absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
+                                   const ProgressCallback& progress) override {
+    if (spec.options.count("no_such_option") == 0) {
+      return ForwardingPlatform::Launch(spec, progress);
+    }
+    LaunchSpec accepted = spec;
+    accepted.options.clear();
+    (void)ForwardingPlatform::Launch(accepted, progress);
+    return absl::InvalidArgumentError("no_such_option: unknown option");
+  }
+};
+
+class ConformanceCatchesBreaksTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status found = env_.SetUp();
+    if (!found.ok()) {
+      if (env_.Required()) FAIL() << found;
+      GTEST_SKIP() << found;
+    }
+    platform_ = env_.MakePlatform();
+    ASSERT_NE(platform_, nullptr);
+    broken_ = std::make_unique<BrokenDocker>(platform_.get());
+  }
+  void TearDown() override { env_.CleanUp(); }
+
+  DockerConformanceEnv env_;
+  std::unique_ptr<Platform> platform_;
+  std::unique_ptr<Platform> broken_;
+};
+
+TEST_F(ConformanceCatchesBreaksTest, TerminateOfAMissingWorkloadNotOk) {
+  EXPECT_NONFATAL_FAILURE(
+      conformance::CheckMissingWorkload(*broken_, env_.MissingPlacement()),
+      "Terminate of a missing workload must be OK");
+}
+
+TEST_F(ConformanceCatchesBreaksTest, RefusedLaunchLeavingAWorkload) {
+  EXPECT_NONFATAL_FAILURE(
+      conformance::CheckUnknownOptionRefused(*broken_, env_.NewSpec()),
+      "a refused launch left a workload behind");
+}
+
+}  // namespace
+}  // namespace tao::platforms::local_docker
