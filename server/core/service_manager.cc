@@ -64,7 +64,7 @@ absl::Status OptionsRefused(absl::string_view platform,
   const google::protobuf::FieldDescriptor* field =
       inference::PlatformOptionsField(platform);
   v1::ErrorDetails details;
-  details.set_reason(std::string(kReasonInvalidField));
+  details.set_reason_code(v1::ERROR_REASON_INVALID_FIELD);
   v1::FieldViolation* violation = details.add_field_violations();
   violation->set_field(field != nullptr ? field->name() : "platform_options");
   violation->set_description(std::string(refusal.message()));
@@ -402,8 +402,8 @@ void ServiceManager::RecordState(const std::string& job_id,
                                  entry.reason = reason;
                                });
   if (!s.ok()) {
-    platforms::LogWarning(absl::StrCat("could not record state ", name, " of ", job_id,
-                            ": ", s.message()));
+    platforms::LogWarning(absl::StrCat("could not record state ", name, " of ",
+                                       job_id, ": ", s.message()));
   }
 }
 
