@@ -8,7 +8,8 @@ reference backend).
 
 Like tests/integration/server_harness.cc: a private temp folder, a block of
 service ports locked against other tests, the port read from the server's
-"tao-inferd listening on port N" line, and at the end the server and every
+"tao-inferd listening on port N" line (examples start once the log says
+health is SERVING), and at the end the server and every
 process whose working folder is under the temp folder are killed.
 """
 
@@ -75,11 +76,14 @@ def kill_processes_under(folder: str) -> None:
 
 
 def wait_for_port(server: subprocess.Popen, log_path: str) -> int:
+    """The server's port, once it listens and its health says SERVING (the
+    startup check of the registry runs first; the examples check health)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with open(log_path, errors="replace") as log:
-            match = re.search(r"tao-inferd listening on port (\d+) ", log.read())
-        if match:
+            text = log.read()
+        match = re.search(r"tao-inferd listening on port (\d+) ", text)
+        if match and "registry checked; health SERVING" in text:
             return int(match.group(1))
         if server.poll() is not None:
             break

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/server_harness.h"
+#include "tests/support/free_port.h"
 
 namespace tao::integration {
 namespace {
@@ -24,31 +25,6 @@ using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
 
 constexpr int kSlurmEntries = 100;
 constexpr absl::Duration kFirstAnswerBound = absl::Seconds(2);
-
-// A TCP port on 127.0.0.1 that accepts connections (the kernel completes
-// them) and never says a word: ssh to it waits for the server's banner
-// until its ConnectTimeout, like a login host that hangs.
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&address), length) == 0 &&
-        listen(fd_, 128) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-      port_ = ntohs(address.sin_port);
-    }
-  }
-  ~SilentListener() { close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 // A registry of `count` slurm services whose login host is
 // 127.0.0.1:<ssh_port>.
@@ -86,7 +62,9 @@ int Count(const std::string& text, const std::string& part) {
 }
 
 TEST(StartupCheckTest, AnUnreachablePlatformDoesNotHoldUpTheServer) {
-  SilentListener login_host;
+  // Accepts connections and never says a word: ssh to it waits for the
+  // server's banner until its ConnectTimeout, like a login host that hangs.
+  tests::LoopbackSocket login_host(/*listening=*/true);
   ASSERT_NE(login_host.port(), 0);
   ServerHarness server;
   std::ofstream(server.state_path())

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "platforms/common/subprocess.h"
 #include "platforms/local_docker/docker_api.h"
+#include "tests/support/random_job_id.h"
 
 namespace tao::platforms::local_docker::testing {
 namespace {
@@ -70,18 +71,19 @@ absl::Status EnsureTestImage(const std::string& docker_host) {
   return result;
 }
 
-std::string RandomJobId() {
-  static std::mutex mu;
-  static std::mt19937_64 random(std::random_device{}());
-  std::lock_guard<std::mutex> lock(mu);
-  const uint64_t a = random(), b = random();
-  return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32,
-                         (a >> 16) & 0xFFFF, a & 0xFFF,
-                         0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFFFFFFFFFF);
+LocalDockerOptions TestOptions(const std::string& docker_host,
+                               const std::string& network) {
+  LocalDockerOptions options;
+  options.docker_host = docker_host;
+  options.container.network = network;
+  options.container.gpus_enabled = false;
+  options.container.shm_size_bytes = int64_t{64} << 20;
+  options.stop_grace = absl::Seconds(2);
+  return options;
 }
 
 std::string UniqueName(const std::string& prefix) {
-  return absl::StrCat(prefix, "-", RandomJobId().substr(0, 13));
+  return absl::StrCat(prefix, "-", tests::RandomJobId().substr(0, 13));
 }
 
 }  // namespace tao::platforms::local_docker::testing

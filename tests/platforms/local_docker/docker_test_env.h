@@ -9,7 +9,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "platforms/local_docker/local_docker_options.h"
 #include "tests/support/http_get.h"
+#include "tests/support/random_job_id.h"
 
 namespace tao::platforms::local_docker::testing {
 
@@ -35,8 +37,13 @@ absl::Status EnsureTestImage(const std::string& docker_host);
 // names, unique across concurrent test processes).
 std::string UniqueName(const std::string& prefix = "tao-test");
 
+// Driver options for tests on `docker_host`: containers on `network`, no
+// GPUs (none on test machines), a small /dev/shm, a short stop grace.
+LocalDockerOptions TestOptions(const std::string& docker_host,
+                               const std::string& network);
+
 // A random UUID v4 string, as the server makes job ids.
-std::string RandomJobId();
+using tests::RandomJobId;
 
 // HTTP calls the tests make themselves (tests/support/http_get.h).
 using tests::HttpAnswer;

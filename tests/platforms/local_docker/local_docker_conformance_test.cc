@@ -92,14 +92,9 @@ class DockerConformanceEnv : public conformance::ConformanceEnv {
 
  private:
   std::unique_ptr<Platform> Make(const std::string& docker_host) {
-    LocalDockerOptions options;
-    options.docker_host = docker_host;
-    options.container.network = network_;
-    options.container.gpus_enabled = false;  // no GPUs on test machines
-    options.container.shm_size_bytes = int64_t{64} << 20;
-    options.stop_grace = absl::Seconds(2);
     absl::StatusOr<std::unique_ptr<LocalDockerPlatform>> platform =
-        LocalDockerPlatform::Create(std::move(options));
+        LocalDockerPlatform::Create(
+            testing::TestOptions(docker_host, network_));
     if (!platform.ok()) {
       ADD_FAILURE() << platform.status();
       return nullptr;

@@ -84,13 +84,7 @@ class LocalDockerPlatformTest : public ::testing::Test {
   }
 
   LocalDockerOptions Options() const {
-    LocalDockerOptions options;
-    options.docker_host = docker_host_;
-    options.container.network = network_;
-    options.container.gpus_enabled = false;  // no GPUs on test machines
-    options.container.shm_size_bytes = int64_t{64} << 20;
-    options.stop_grace = absl::Seconds(2);
-    return options;
+    return testing::TestOptions(docker_host_, network_);
   }
 
   std::unique_ptr<LocalDockerPlatform> MakePlatform(

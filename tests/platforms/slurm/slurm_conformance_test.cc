@@ -19,19 +19,10 @@
 #include "tests/platforms/conformance/platform_conformance.h"
 #include "tests/platforms/slurm/slurm_test_env.h"
 #include "tests/support/free_port.h"
+#include "tests/support/random_job_id.h"
 
 namespace tao::platforms::slurm {
 namespace {
-
-std::string NewJobId() {
-  std::random_device device;
-  std::mt19937_64 random(device());
-  const uint64_t a = random();
-  const uint64_t b = random();
-  return absl::StrFormat("%08x-%04x-4%03x-a%03x-%012x", a >> 32,
-                         (a >> 16) & 0xffff, a & 0xfff, (b >> 48) & 0xfff,
-                         b & 0xffffffffffffULL);
-}
 
 class SlurmConformanceEnv : public conformance::ConformanceEnv {
  public:
@@ -42,7 +33,7 @@ class SlurmConformanceEnv : public conformance::ConformanceEnv {
     absl::StatusOr<std::string> root = testing::MakeTestRoot();
     if (!root.ok()) return root.status();
     root_ = *root;
-    server_instance_ = absl::StrCat("tao-conformance-", NewJobId());
+    server_instance_ = absl::StrCat("tao-conformance-", tests::RandomJobId());
     return absl::OkStatus();
   }
   bool Required() const override { return testing::SlurmRequired(); }
@@ -54,7 +45,7 @@ class SlurmConformanceEnv : public conformance::ConformanceEnv {
 
   LaunchSpec NewSpec() override {
     LaunchSpec spec;
-    spec.job_id = NewJobId();
+    spec.job_id = tests::RandomJobId();
     spec.network_arch = "cosmos-rl";
     spec.image = "nvcr.io/nvidia/tao/tao-toolkit:7.0.0-cosmos-rl";
     const std::string job_id = spec.job_id;
@@ -111,7 +102,7 @@ class SlurmConformanceEnv : public conformance::ConformanceEnv {
   // `login`.
   Placement PlacementVia(const SshTarget& login) {
     Placement placement;
-    placement.job_id = NewJobId();
+    placement.job_id = tests::RandomJobId();
     // A SLURM job id far beyond what the test cluster has handed out.
     placement.platform_job_id = "999999999";
     placement.host_url = "http://localhost:1";

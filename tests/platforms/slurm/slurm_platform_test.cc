@@ -23,6 +23,7 @@
 #include "nlohmann/json.hpp"
 #include "platforms/slurm/batch_script.h"
 #include "tests/platforms/slurm/slurm_test_env.h"
+#include "tests/support/random_job_id.h"
 
 namespace tao::platforms::slurm {
 namespace {
@@ -41,16 +42,6 @@ using testing::Shell;
 using testing::SlurmTestEnv;
 
 constexpr absl::Duration kServiceUpTimeout = absl::Seconds(60);
-
-std::string NewJobId() {
-  std::random_device device;
-  std::mt19937_64 random(device());
-  const uint64_t a = random();
-  const uint64_t b = random();
-  return absl::StrFormat("%08x-%04x-4%03x-a%03x-%012x", a >> 32,
-                         (a >> 16) & 0xffff, a & 0xfff, (b >> 48) & 0xfff,
-                         b & 0xffffffffffffULL);
-}
 
 std::string ReadLocalFile(const std::string& path) {
   std::ifstream in(path);
@@ -122,7 +113,7 @@ class SlurmPlatformTest : public ::testing::Test {
   // on a fresh job id and host port, with one secret.
   LaunchSpec Spec() {
     LaunchSpec spec;
-    spec.job_id = NewJobId();
+    spec.job_id = tests::RandomJobId();
     spec.network_arch = "cosmos-rl";
     spec.image = "nvcr.io/nvidia/tao/tao-toolkit:7.0.0-cosmos-rl";
     const std::string job_id = spec.job_id;
@@ -232,7 +223,7 @@ class SlurmPlatformTest : public ::testing::Test {
   SlurmTestEnv env_;
   std::string root_;
   // Unique per test, so that ListOwned sees only this test's jobs.
-  const std::string server_instance_ = "slurm-test-" + NewJobId();
+  const std::string server_instance_ = "slurm-test-" + tests::RandomJobId();
   std::vector<std::string> job_ids_;
   std::vector<int> host_ports_;
 
@@ -378,7 +369,7 @@ TEST_F(SlurmPlatformTest, ControllerDownIsUnavailable) {
               HasSubstr("Unable to contact slurm controller"));
 
   Placement existing;
-  existing.job_id = NewJobId();
+  existing.job_id = tests::RandomJobId();
   existing.platform_job_id = "1";
   EXPECT_EQ(platform->Inspect(existing).status().code(),
             absl::StatusCode::kUnavailable);
@@ -541,7 +532,7 @@ TEST_F(SlurmPlatformTest, UnknownJobIsMissingAndLogsNeedAnOutputFile) {
   std::unique_ptr<SlurmPlatform> platform = MakePlatform(LocalOptions());
   ASSERT_NE(platform, nullptr);
   Placement placement;
-  placement.job_id = NewJobId();
+  placement.job_id = tests::RandomJobId();
   placement.platform_job_id = "987654321";
   absl::StatusOr<RuntimeState> state = platform->Inspect(placement);
   ASSERT_TRUE(state.ok()) << state.status();

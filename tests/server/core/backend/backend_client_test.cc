@@ -21,6 +21,7 @@
 #include "nlohmann/json.hpp"
 #include "server/core/common/errors.h"
 #include "tests/fakes/reference_backend_process.h"
+#include "tests/support/free_port.h"
 
 namespace tao::backend {
 namespace {
@@ -69,30 +70,11 @@ std::string ChatBody(const std::string& prompt, const Json& extra = {}) {
 absl::Time Later() { return absl::Now() + kGenerous; }
 bool NeverCancelled() { return false; }
 
-// A local port where nothing listens: bound but not listening, and held
-// for the test so no one else takes it. Connecting is refused.
-class RefusingPort {
- public:
-  RefusingPort() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof(address);
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-      port_ = ntohs(address.sin_port);
-    }
-  }
-  ~RefusingPort() { close(fd_); }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
-  }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
+// A local port where nothing listens, held for the test so no one else
+// takes it: connecting is refused.
+std::string RefusedUrl(const tests::LoopbackSocket& port) {
+  return "http://127.0.0.1:" + std::to_string(port.port());
+}
 
 // Polls readiness until `done` says so (bounded by kGenerous).
 template <typename Done>
@@ -204,9 +186,9 @@ INSTANTIATE_TEST_SUITE_P(BothShapes, ReadinessTest, ::testing::Bool(),
                          });
 
 TEST(ReadinessTransportTest, NothingListeningIsUnreachable) {
-  RefusingPort port;
+  tests::LoopbackSocket port;
   BackendClient client(ClientOptions());
-  Readiness readiness = client.CheckReadiness(port.url());
+  Readiness readiness = client.CheckReadiness(RefusedUrl(port));
   EXPECT_EQ(readiness.kind, Kind::kUnreachable);
   EXPECT_FALSE(readiness.type.empty());
   EXPECT_FALSE(readiness.message.empty());
@@ -418,10 +400,10 @@ TEST(ChatTest, BadHostUrlIsAFailedPrecondition) {
 // ---- Transport failures --------------------------------------------------
 
 TEST(ChatTransportTest, CouldNotConnectSaysSoFirst) {
-  RefusingPort port;
+  tests::LoopbackSocket port;
   BackendClient client(ClientOptions());
   absl::StatusOr<ChatReply> reply = client.PostChatCompletion(
-      port.url(), kGoodBody, Later(), &NeverCancelled);
+      RefusedUrl(port), kGoodBody, Later(), &NeverCancelled);
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(reply.status().message()),
               StartsWith("could not connect"));
