@@ -15,6 +15,7 @@
 
 #include "gtest/gtest.h"
 #include "server/core/catalog/catalog.h"
+#include "tests/support/temp_dir.h"
 
 namespace tao::catalog::testing {
 
@@ -36,30 +37,15 @@ inline std::string RealConfigDir() {
 class ConfigDir {
  public:
   ConfigDir() {
-    const char* base = getenv("TEST_TMPDIR");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") +
-                          "/tao-catalog-test.XXXXXX";
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    if (mkdtemp(name.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp(" << pattern << ") failed";
-    }
-    path_ = name.data();
     for (const auto& item :
          std::filesystem::directory_iterator(RealConfigDir())) {
       std::filesystem::copy_file(
-          item.path(), std::filesystem::path(path_) / item.path().filename());
+          item.path(), std::filesystem::path(path()) / item.path().filename());
     }
   }
-  ~ConfigDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ConfigDir(const ConfigDir&) = delete;
-  ConfigDir& operator=(const ConfigDir&) = delete;
 
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return dir_.path(); }
+  std::string File(const std::string& name) const { return dir_.File(name); }
   void Write(const std::string& name, const std::string& text) const {
     std::ofstream out(File(name), std::ios::binary | std::ios::trunc);
     out << text;
@@ -70,7 +56,7 @@ class ConfigDir {
   }
 
  private:
-  std::string path_;
+  tests::TempDir dir_{"tao-catalog-test"};
 };
 
 // Catalog options reading `env` instead of the process environment.
