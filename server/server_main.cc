@@ -26,11 +26,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "platforms/builtin.h"
+#include "platforms/common/log.h"
 #include "platforms/platform_registry.h"
 #include "server/core/backend/backend_client.h"
 #include "server/core/catalog/catalog.h"
 #include "server/core/common/ids.h"
-#include "platforms/common/log.h"
 #include "server/core/registry/file_registry.h"
 #include "server/core/service_manager.h"
 #include "server/service/inference_service_impl.h"
@@ -83,8 +83,9 @@ absl::StatusOr<std::unique_ptr<tao::registry::FileRegistry>> OpenRegistry() {
     return absl::InternalError(
         absl::StrCat("could not move ", options.path, " to ", aside));
   }
-  tao::platforms::LogWarning(absl::StrCat("moved the corrupt registry to ", aside,
-                                     "; starting with an empty registry"));
+  tao::platforms::LogWarning(absl::StrCat("moved the corrupt registry to ",
+                                          aside,
+                                          "; starting with an empty registry"));
   return tao::registry::FileRegistry::Create(options);
 }
 

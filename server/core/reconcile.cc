@@ -28,9 +28,9 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
   absl::StatusOr<registry::RegistryState> state = options_.registry->Read();
   if (!state.ok()) {
     platforms::LogError(absl::StrCat("startup check: cannot read the registry ",
-                          options_.registry->Describe(), ": ",
-                          state.status().message(),
-                          "; no registry entry was checked"));
+                                     options_.registry->Describe(), ": ",
+                                     state.status().message(),
+                                     "; no registry entry was checked"));
     return;
   }
   std::map<std::string, Unreachable> unreachable;
@@ -43,9 +43,9 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
     absl::StatusOr<platforms::Platform*> platform =
         options_.platforms->Find(entry.platform);
     if (!platform.ok()) {
-      platforms::LogWarning(absl::StrCat("registry entry ", id, " is on platform ",
-                              entry.platform,
-                              ", which this server does not offer"));
+      platforms::LogWarning(absl::StrCat("registry entry ", id,
+                                         " is on platform ", entry.platform,
+                                         ", which this server does not offer"));
       continue;
     }
     platforms::Placement placement = PlacementOf(entry);
@@ -59,7 +59,7 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
     if (!runtime.ok()) {
       const std::string reason = redactor_.Redact(runtime.status().message());
       platforms::LogWarning(absl::StrCat("registry entry ", id,
-                              ": could not reattach: ", reason));
+                                         ": could not reattach: ", reason));
       if (absl::IsUnavailable(runtime.status())) {
         unreachable[entry.platform].reason = reason;
       }
@@ -69,10 +69,10 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
         WithRuntime(ToProto(entry, ""), **platform, placement, runtime);
     if (live.state() == v1::SERVICE_STATE_STOPPED ||
         live.state() == v1::SERVICE_STATE_FAILED) {
-      platforms::LogWarning(absl::StrCat("registry entry ", id, " (", entry.network_arch,
-                              " on ", entry.platform, "): ", live.reason(),
-                              "; kept in the registry until `tao-infer stop ",
-                              id, "`"));
+      platforms::LogWarning(absl::StrCat(
+          "registry entry ", id, " (", entry.network_arch, " on ",
+          entry.platform, "): ", live.reason(),
+          "; kept in the registry until `tao-infer stop ", id, "`"));
     }
   }
   std::set<std::string> unreachable_names;

@@ -5,8 +5,8 @@
 #include "platforms/common/http/http_client.h"
 
 #include <atomic>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -35,15 +35,14 @@ using ::testing::HasSubstr;
 void Echo(const httplib::Request& request, httplib::Response& response) {
   nlohmann::json params = nlohmann::json::object();
   for (const auto& [name, value] : request.params) params[name] = value;
-  response.set_content(nlohmann::json{{"method", request.method},
-                                      {"params", params},
-                                      {"x_test", request.get_header_value(
-                                                     "X-Test")},
-                                      {"content_type", request.get_header_value(
-                                                           "Content-Type")},
-                                      {"body", request.body}}
-                           .dump(),
-                       "application/json");
+  response.set_content(
+      nlohmann::json{{"method", request.method},
+                     {"params", params},
+                     {"x_test", request.get_header_value("X-Test")},
+                     {"content_type", request.get_header_value("Content-Type")},
+                     {"body", request.body}}
+          .dump(),
+      "application/json");
 }
 
 void AddRoutes(httplib::Server& server, absl::Notification& release) {
@@ -52,30 +51,30 @@ void AddRoutes(httplib::Server& server, absl::Notification& release) {
   server.Put("/echo", Echo);
   server.Patch("/echo", Echo);
   server.Delete("/echo", Echo);
-  server.Get(R"(/status/(\d+))", [](const httplib::Request& request,
-                                    httplib::Response& response) {
-    response.status = std::atoi(request.matches[1].str().c_str());
-    response.set_content("status body", "text/plain");
-  });
-  server.Get("/lines", [](const httplib::Request&,
-                          httplib::Response& response) {
-    response.set_chunked_content_provider(
-        "text/plain", [](size_t, httplib::DataSink& sink) {
-          for (const char* piece : {"one\ntw", "o\n\n  \nthree"}) {
-            sink.write(piece, std::strlen(piece));
-          }
-          sink.done();
-          return true;
-        });
-  });
+  server.Get(R"(/status/(\d+))",
+             [](const httplib::Request& request, httplib::Response& response) {
+               response.status = std::atoi(request.matches[1].str().c_str());
+               response.set_content("status body", "text/plain");
+             });
+  server.Get("/lines",
+             [](const httplib::Request&, httplib::Response& response) {
+               response.set_chunked_content_provider(
+                   "text/plain", [](size_t, httplib::DataSink& sink) {
+                     for (const char* piece : {"one\ntw", "o\n\n  \nthree"}) {
+                       sink.write(piece, std::strlen(piece));
+                     }
+                     sink.done();
+                     return true;
+                   });
+             });
   server.Get("/big", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(std::string(10000, 'x'), "text/plain");
   });
-  server.Get("/slow", [&release](const httplib::Request&,
-                                 httplib::Response& response) {
-    release.WaitForNotificationWithTimeout(absl::Seconds(30));
-    response.set_content("late", "text/plain");
-  });
+  server.Get("/slow",
+             [&release](const httplib::Request&, httplib::Response& response) {
+               release.WaitForNotificationWithTimeout(absl::Seconds(30));
+               response.set_content("late", "text/plain");
+             });
 }
 
 // A server on a free loopback port, stopped at the end of the test.
@@ -196,7 +195,8 @@ TEST_F(HttpClientTest, TimeoutAfterSendingMayHaveBeenProcessed) {
   HttpExchange exchange = client_.Exchange(request);
   EXPECT_EQ(exchange.error, TransportError::kTimedOut);
   EXPECT_TRUE(exchange.request_started);
-  absl::Status status = TransportStatus(exchange, "the server", request.timeout);
+  absl::Status status =
+      TransportStatus(exchange, "the server", request.timeout);
   EXPECT_TRUE(absl::IsDeadlineExceeded(status)) << status;
   EXPECT_THAT(status.message(), HasSubstr("may still process"));
   EXPECT_FALSE(RequestNotSent(status));
