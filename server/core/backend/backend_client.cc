@@ -1,7 +1,6 @@
 #include "server/core/backend/backend_client.h"
 
 #include <algorithm>
-#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,34 +23,26 @@ std::string JoinUrl(const std::string& host_url, const char* path) {
   return absl::StrCat(base, path);
 }
 
+platforms::http::ConnectionOptions Connection(
+    const BackendClient::Options& options) {
+  platforms::http::ConnectionOptions connection;
+  connection.connect_timeout = options.connect_timeout;
+  return connection;
+}
+
 }  // namespace
 
-struct BackendClient::Impl {
-  explicit Impl(Options o) : options(std::move(o)), http(Connection(options)) {}
-
-  static platforms::http::ConnectionOptions Connection(const Options& o) {
-    platforms::http::ConnectionOptions connection;
-    connection.connect_timeout = o.connect_timeout;
-    return connection;
-  }
-
-  const Options options;
-  platforms::http::HttpClient http;
-};
-
 BackendClient::BackendClient(Options options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {}
-
-BackendClient::~BackendClient() = default;
+    : options_(std::move(options)), http_(Connection(options_)) {}
 
 Readiness BackendClient::CheckReadiness(const std::string& host_url) {
   platforms::http::HttpRequest request;
   request.url = JoinUrl(host_url, kReadinessPath);
   request.headers = {"Accept: application/json"};
-  request.timeout = impl_->options.readiness_timeout;
+  request.timeout = options_.readiness_timeout;
   request.max_body_bytes = kMaxReadinessBodyBytes;
-  platforms::http::HttpExchange result = impl_->http.Exchange(request);
-  const platforms::Redactor& redactor = impl_->options.redactor;
+  platforms::http::HttpExchange result = http_.Exchange(request);
+  const platforms::Redactor& redactor = options_.redactor;
   if (!result.answered()) {
     Readiness readiness;
     readiness.kind = Readiness::Kind::kUnreachable;
@@ -68,12 +59,11 @@ absl::StatusOr<ChatReply> BackendClient::PostChatCompletion(
     absl::Time deadline, const std::function<bool()>& cancelled) {
   const std::string url = JoinUrl(host_url, kChatPath);
   const absl::Time now = absl::Now();
-  const absl::Time end =
-      std::min(deadline, now + impl_->options.request_timeout);
+  const absl::Time end = std::min(deadline, now + options_.request_timeout);
   if (end <= now) {
     return absl::DeadlineExceededError(absl::StrCat(
         "the deadline passed before the request to the backend at ",
-        impl_->options.redactor.Redact(url), " was sent"));
+        options_.redactor.Redact(url), " was sent"));
   }
   if (cancelled && cancelled()) {
     return absl::CancelledError("the request was cancelled before it was sent");
@@ -86,26 +76,20 @@ absl::StatusOr<ChatReply> BackendClient::PostChatCompletion(
   request.body = json_body;
   request.timeout = end - now;
   request.cancelled = cancelled;
-  platforms::http::HttpExchange result = impl_->http.Exchange(request);
+  platforms::http::HttpExchange result = http_.Exchange(request);
   if (!result.answered()) {
-    const platforms::Redactor& redactor = impl_->options.redactor;
+    const platforms::Redactor& redactor = options_.redactor;
     result.cause = CleanMessage(result.cause, redactor);
     return platforms::http::TransportStatus(
         result, absl::StrCat("the backend at ", redactor.Redact(url)),
         request.timeout);
   }
   if (result.status != 200) {
-    return ChatErrorFromAnswer(result.status, result.body,
-                               impl_->options.redactor);
+    return ChatErrorFromAnswer(result.status, result.body, options_.redactor);
   }
   ChatReply reply;
   reply.body = std::move(result.body);
   return reply;
-}
-
-BackendClient::Stats BackendClient::stats() const {
-  platforms::http::HttpClient::Stats http = impl_->http.stats();
-  return Stats{http.requests, http.new_connections};
 }
 
 }  // namespace tao::backend

@@ -4,14 +4,13 @@
 #ifndef TAO_SERVER_CORE_BACKEND_BACKEND_CLIENT_H_
 #define TAO_SERVER_CORE_BACKEND_BACKEND_CLIENT_H_
 
-#include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "platforms/common/http/http_client.h"
 #include "platforms/common/redactor.h"
 
 namespace tao::backend {
@@ -50,7 +49,6 @@ class BackendClient {
   };
 
   explicit BackendClient(Options options);
-  ~BackendClient();
 
   // GET {host_url}/api/v1/health/readiness. Never fails: transport errors
   // are kUnreachable.
@@ -82,16 +80,14 @@ class BackendClient {
       const std::string& host_url, const std::string& json_body,
       absl::Time deadline, const std::function<bool()>& cancelled);
 
-  // Counters since construction, for tests and diagnostics.
-  struct Stats {
-    int64_t requests = 0;         // HTTP exchanges attempted
-    int64_t new_connections = 0;  // TCP connections opened (not reused)
-  };
-  Stats stats() const;
+  // Counters since construction (exchanges, connections opened), for tests
+  // and diagnostics.
+  using Stats = platforms::http::HttpClient::Stats;
+  Stats stats() const { return http_.stats(); }
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  const Options options_;
+  platforms::http::HttpClient http_;
 };
 
 }  // namespace tao::backend

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "tests/support/random_job_id.h"
 
 namespace tao::platforms::conformance {
 namespace {
@@ -61,6 +62,27 @@ void ExpectNothingRuns(Platform& platform, const LaunchSpec& spec) {
 }
 
 }  // namespace
+
+LaunchSpec ReferenceBackendSpec(const std::string& execution_backend,
+                                const std::string& server_instance) {
+  LaunchSpec spec;
+  spec.job_id = tests::RandomJobId();
+  spec.network_arch = "cosmos-rl";
+  const std::string job_id = spec.job_id;
+  spec.inner_command = [job_id](int port) -> absl::StatusOr<std::string> {
+    return absl::StrCat(
+        "exec cosmos-rl-inference-microservice --job '{\"job_id\":\"", job_id,
+        "\",\"specs\":{\"model_path\":\"hf_model://nvidia/test\"},"
+        "\"neural_network_name\":\"cosmos-rl\"}' --docker_env_vars '{}' "
+        "--port ",
+        port);
+  };
+  spec.env = {{"TAO_EXECUTION_BACKEND", execution_backend},
+              {"TAO_API_JOB_ID", spec.job_id}};
+  spec.secret_env = {{"HF_TOKEN", "hf_conformance_secret"}};
+  spec.server_instance = server_instance;
+  return spec;
+}
 
 void CheckLifecycle(Platform& platform, const LaunchSpec& spec,
                     absl::Duration patience) {

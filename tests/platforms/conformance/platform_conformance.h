@@ -54,6 +54,13 @@ class ConformanceEnv {
   virtual absl::Duration Patience() const { return absl::Seconds(90); }
 };
 
+// The part of a NewSpec every driver shares: a fresh job id, cosmos-rl
+// with the reference backend's entry-point command on the given port, the
+// env payload for `execution_backend`, one secret and `server_instance`.
+// Drivers add image, host port and deadline.
+LaunchSpec ReferenceBackendSpec(const std::string& execution_backend,
+                                const std::string& server_instance);
+
 using ConformanceEnvFactory = std::unique_ptr<ConformanceEnv> (*)();
 
 // Launch -> placement with the job id, a host_url and the spec's host-port

@@ -43,24 +43,10 @@ class DockerConformanceEnv : public conformance::ConformanceEnv {
   }
 
   LaunchSpec NewSpec() override {
-    LaunchSpec spec;
-    spec.job_id = testing::RandomJobId();
+    LaunchSpec spec =
+        conformance::ReferenceBackendSpec("local-docker", server_instance_);
     jobs_.push_back(spec.job_id);
-    spec.network_arch = "cosmos-rl";
     spec.image = testing::kTestImage;
-    const std::string job_id = spec.job_id;
-    spec.inner_command = [job_id](int port) -> absl::StatusOr<std::string> {
-      return absl::StrCat(
-          "exec cosmos-rl-inference-microservice --job '{\"job_id\":\"", job_id,
-          "\",\"specs\":{\"model_path\":\"hf_model://nvidia/test\"},"
-          "\"neural_network_name\":\"cosmos-rl\"}' "
-          "--docker_env_vars '{}' --port ",
-          port);
-    };
-    spec.env = {{"TAO_EXECUTION_BACKEND", "local-docker"},
-                {"TAO_API_JOB_ID", spec.job_id}};
-    spec.secret_env = {{"HF_TOKEN", "hf_conformance_secret"}};
-    spec.server_instance = server_instance_;
     spec.host_port = tests::FreeTcpPort();
     spec.deadline = absl::Now() + absl::Minutes(2);
     return spec;

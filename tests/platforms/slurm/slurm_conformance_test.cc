@@ -44,23 +44,9 @@ class SlurmConformanceEnv : public conformance::ConformanceEnv {
   }
 
   LaunchSpec NewSpec() override {
-    LaunchSpec spec;
-    spec.job_id = tests::RandomJobId();
-    spec.network_arch = "cosmos-rl";
+    LaunchSpec spec =
+        conformance::ReferenceBackendSpec("slurm", server_instance_);
     spec.image = "nvcr.io/nvidia/tao/tao-toolkit:7.0.0-cosmos-rl";
-    const std::string job_id = spec.job_id;
-    spec.inner_command = [job_id](int port) -> absl::StatusOr<std::string> {
-      return absl::StrCat(
-          "exec cosmos-rl-inference-microservice --job '{\"job_id\":\"", job_id,
-          "\",\"specs\":{\"model_path\":\"hf_model://nvidia/test\"},"
-          "\"neural_network_name\":\"cosmos-rl\"}' --docker_env_vars '{}' "
-          "--port ",
-          port);
-    };
-    spec.env = {{"TAO_EXECUTION_BACKEND", "slurm"},
-                {"TAO_API_JOB_ID", spec.job_id}};
-    spec.secret_env = {{"HF_TOKEN", "hf_conformance_secret"}};
-    spec.server_instance = server_instance_;
     spec.host_port = testing::FreeHostPort();
     spec.deadline = absl::Now() + absl::Seconds(90);
     job_ids_.push_back(spec.job_id);

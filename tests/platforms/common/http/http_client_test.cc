@@ -300,8 +300,8 @@ class HttpClientTlsTest : public ::testing::Test {
     return text.str();
   }
 
-  // True when a GET through a client with `tls` gets an answer from a TLS
-  // server that requires a client certificate when `mutual`.
+  // A GET through a client with `tls` to a TLS server that requires a
+  // client certificate when `mutual`.
   static HttpExchange Get(const TlsOptions& tls, bool mutual) {
     Running<httplib::SSLServer> server(std::make_unique<httplib::SSLServer>(
         File("server.crt").c_str(), File("server.key").c_str(),

@@ -49,7 +49,15 @@ class SshTest : public ::testing::Test {
     sshd_ = *sshd;
   }
 
+  // Tunnel logs in this test's own folder.
+  TunnelManager::Options TunnelOptions() const {
+    TunnelManager::Options options;
+    options.log_dir = logs_.path();
+    return options;
+  }
+
   SshTarget sshd_;
+  tests::TempDir logs_{"ssh-tunnels"};
 };
 
 TEST_F(SshTest, RunsOverSshWithTheCommandsExitCodeAndStdin) {
@@ -135,10 +143,7 @@ bool GoneWithin(pid_t pid, const TunnelSpec& spec, absl::Duration limit) {
 
 TEST_F(SshTest, TunnelsAreOpenedReusedAdoptedRepairedAndClosedByPid) {
   Service service;
-  tests::TempDir logs("ssh-tunnels");
-  TunnelManager::Options options;
-  options.log_dir = logs.path();
-  TunnelManager tunnels(options);
+  TunnelManager tunnels(TunnelOptions());
   TunnelSpec spec{sshd_, tests::FreeTcpPort(), "127.0.0.1", service.port()};
 
   absl::StatusOr<pid_t> opened = tunnels.Ensure("job-a", spec);
@@ -152,7 +157,7 @@ TEST_F(SshTest, TunnelsAreOpenedReusedAdoptedRepairedAndClosedByPid) {
   EXPECT_EQ(*again, *opened);
 
   // A manager of a later server adopts the live tunnel by its pid.
-  TunnelManager later(options);
+  TunnelManager later(TunnelOptions());
   absl::StatusOr<pid_t> adopted = later.Ensure("job-a", spec, *opened);
   ASSERT_TRUE(adopted.ok()) << adopted.status();
   EXPECT_EQ(*adopted, *opened);
@@ -172,10 +177,7 @@ TEST_F(SshTest, TunnelsAreOpenedReusedAdoptedRepairedAndClosedByPid) {
 
 TEST_F(SshTest, APortInUseIsUnavailableWithSshsWords) {
   Service service;
-  tests::TempDir logs("ssh-tunnels");
-  TunnelManager::Options options;
-  options.log_dir = logs.path();
-  TunnelManager tunnels(options);
+  TunnelManager tunnels(TunnelOptions());
   // The host port is the service's own: ssh cannot listen there.
   TunnelSpec spec{sshd_, service.port(), "127.0.0.1", service.port()};
   absl::StatusOr<pid_t> opened = tunnels.Ensure("job-b", spec);
