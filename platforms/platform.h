@@ -14,8 +14,10 @@
 #ifndef TAO_PLATFORMS_PLATFORM_H_
 #define TAO_PLATFORMS_PLATFORM_H_
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,10 @@ struct LaunchSpec {
   std::string server_instance;
   // Launch must give up with DEADLINE_EXCEEDED after this.
   absl::Time deadline = absl::InfiniteFuture();
+  // True once the launch is no longer wanted (the service was stopped, the
+  // server shuts down): Launch then gives up with CANCELLED at its next
+  // wait (a pull, a poll), leaving nothing running. May be null.
+  std::function<bool()> cancelled;
 };
 
 inline constexpr int kDefaultContainerPort = 8080;
@@ -117,11 +123,23 @@ struct OwnedWorkload {
   Placement placement;
 };
 
-// Progress during Launch (pull progress, queue position).
+// Progress during Launch: what the platform does, in its words; pull bytes
+// where it counts them; and the workload's ids as soon as it has them.
 struct ProgressEvent {
   enum class Phase { kPulling, kStarting };
   Phase phase = Phase::kStarting;
   std::string message;
+  // Image bytes fetched so far and in all over the layers announced so far
+  // (kPulling); 0 when the platform does not tell.
+  int64_t bytes_done = 0;
+  int64_t bytes_total = 0;
+  // The Placement as known so far, set when the driver learns ids of the
+  // workload (a container created, a job submitted). The core writes it to
+  // the registry before the callback returns, so that a server killed after
+  // this point finds the workload on restart: report it before the step
+  // that makes the workload run (starting a created container) or right
+  // after the step that hands out the id (sbatch). Never secrets.
+  std::optional<Placement> placement;
 };
 using ProgressCallback = std::function<void(const ProgressEvent&)>;
 
@@ -162,9 +180,12 @@ class Platform {
       const std::map<std::string, std::string>& options) const;
 
   // Starts the workload and returns once the platform reports it running.
-  // Errors: INVALID_ARGUMENT (bad option), FAILED_PRECONDITION (image or
-  // credentials missing), UNAVAILABLE (platform unreachable),
-  // RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED. On error nothing is left running.
+  // The core has written the service's registry entry (state PENDING)
+  // before the call; `progress` with a placement updates it (see
+  // ProgressEvent::placement). Errors: INVALID_ARGUMENT (bad option),
+  // FAILED_PRECONDITION (image or credentials missing), UNAVAILABLE (platform
+  // unreachable), RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED. On error
+  // nothing is left running.
   virtual absl::StatusOr<Placement> Launch(
       const LaunchSpec& spec, const ProgressCallback& progress) = 0;
 
@@ -196,10 +217,15 @@ class Platform {
 
   // EnsureReachable for each registry entry of this platform when the
   // server starts: drivers also re-open what does not survive a restart
-  // (tunnels), adopting what did. One call answers both, so that a restart
-  // asks the platform once per entry. May update `placement` like
-  // EnsureReachable; the core stores it. An UNAVAILABLE answer makes the
-  // core skip the platform's remaining entries. Default: EnsureReachable.
+  // (tunnels), adopting what did, and finish a launch the restart cut
+  // short once its workload exists (local-docker starts a container left
+  // created; SLURM finds the node port of a job submitted but not yet
+  // reached). The placement may be partial (an entry still PENDING: only
+  // what the launch reported so far, merged with ListOwned's answer). One
+  // call answers both, so that a restart asks the platform once per entry. May
+  // update `placement` like EnsureReachable; the core stores it. An UNAVAILABLE
+  // answer makes the core skip the platform's remaining entries. Default:
+  // EnsureReachable.
   virtual absl::StatusOr<RuntimeState> Reattach(Placement& placement) {
     return EnsureReachable(placement);
   }
