@@ -4,6 +4,24 @@
 
 namespace tao::platforms {
 
+void ReportProgress(const ProgressCallback& progress,
+                    ProgressEvent::Phase phase, std::string message) {
+  if (!progress) return;
+  ProgressEvent event;
+  event.phase = phase;
+  event.message = std::move(message);
+  progress(event);
+}
+
+void ReportPlacement(const ProgressCallback& progress, std::string message,
+                     const Placement& placement) {
+  if (!progress) return;
+  ProgressEvent event;
+  event.message = std::move(message);
+  event.placement = placement;
+  progress(event);
+}
+
 absl::Status Platform::ValidateOptions(
     const std::map<std::string, std::string>& options) const {
   for (const auto& [key, value] : options) {

@@ -143,6 +143,13 @@ struct ProgressEvent {
 };
 using ProgressCallback = std::function<void(const ProgressEvent&)>;
 
+// Reports `message` in `phase` through `progress` (which may be null).
+void ReportProgress(const ProgressCallback& progress,
+                    ProgressEvent::Phase phase, std::string message);
+// Reports the placement as known so far (see ProgressEvent::placement).
+void ReportPlacement(const ProgressCallback& progress, std::string message,
+                     const Placement& placement);
+
 class Platform {
  public:
   virtual ~Platform() = default;

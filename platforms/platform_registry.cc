@@ -28,6 +28,15 @@ absl::StatusOr<Platform*> PlatformRegistry::Find(absl::string_view name) const {
   return it->second.get();
 }
 
+absl::StatusOr<std::unique_ptr<Platform>> PlatformRegistry::Release(
+    absl::string_view name) {
+  if (absl::Status found = Find(name).status(); !found.ok()) return found;
+  auto it = platforms_.find(name);
+  std::unique_ptr<Platform> platform = std::move(it->second);
+  platforms_.erase(it);
+  return platform;
+}
+
 std::vector<std::string> PlatformRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& [name, platform] : platforms_) out.push_back(name);

@@ -24,6 +24,10 @@ class PlatformRegistry {
   // NOT_FOUND listing the platforms this server offers.
   absl::StatusOr<Platform*> Find(absl::string_view name) const;
 
+  // Takes the driver of `name` out (to register a wrapper of it in its
+  // place). NOT_FOUND as Find.
+  absl::StatusOr<std::unique_ptr<Platform>> Release(absl::string_view name);
+
   std::vector<std::string> names() const;
 
  private:

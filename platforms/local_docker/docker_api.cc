@@ -86,6 +86,7 @@ absl::StatusOr<DockerResponse> DockerApi::Perform(
   http_request.headers = request.headers;
   http_request.body = request.body;
   http_request.timeout = request.timeout;
+  http_request.cancelled = request.cancelled;
   if (on_line != nullptr) http_request.on_line = *on_line;
   absl::StatusOr<http::HttpExchange> answer = http_.Send(
       http_request, absl::StrCat("the Docker engine at ", endpoint_.description,

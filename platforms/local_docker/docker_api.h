@@ -39,6 +39,8 @@ struct DockerRequest {
   std::vector<std::string> headers;
   // Gives up with DEADLINE_EXCEEDED after this long.
   absl::Duration timeout = absl::Seconds(60);
+  // Polled while waiting; true gives up with CANCELLED. May be null.
+  std::function<bool()> cancelled;
 };
 
 struct DockerResponse {

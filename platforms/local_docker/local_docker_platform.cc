@@ -28,10 +28,6 @@ constexpr absl::Duration kStartWait = absl::Seconds(30);
 // Cleanup after a failed launch must not be cut short by its deadline.
 constexpr absl::Duration kCleanupTimeout = absl::Seconds(30);
 
-void Report(const ProgressCallback& progress, Phase phase, std::string text) {
-  if (progress) progress({phase, std::move(text)});
-}
-
 // Engine messages may quote what we sent; secrets must not leave.
 std::string Redact(const std::string& text,
                    const std::map<std::string, std::string>& secrets) {
@@ -51,6 +47,17 @@ absl::Status EngineError(
       absl::StrCat("the Docker engine could not ", what, ": ", message);
   absl::Status status = http::HttpStatusToStatus(response.status, text);
   return status.ok() ? absl::InternalError(text) : status;
+}
+
+bool Cancelled(const LaunchSpec& spec) {
+  return spec.cancelled && spec.cancelled();
+}
+
+absl::Status LaunchCancelled(absl::string_view what) {
+  return absl::CancelledError(absl::StrCat(
+      what,
+      " was cancelled (the service was stopped or tao-inferd shut down); "
+      "nothing of it is left running"));
 }
 
 std::string ContainerPath(const std::string& name, absl::string_view suffix) {
@@ -129,20 +136,23 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
   absl::StatusOr<DockerApi*> api = Api();
   if (!api.ok()) return api.status();
 
-  if (absl::Status s = EnsureImage(spec.image, spec.deadline, progress);
+  if (absl::Status s =
+          EnsureImage(spec.image, spec.deadline, spec.cancelled, progress);
       !s.ok()) {
     return s;
   }
+  if (Cancelled(spec))
+    return LaunchCancelled(absl::StrCat("the launch of ", spec.job_id));
   if (absl::Status s = EnsureNetwork(choices->network, spec.deadline, progress);
       !s.ok()) {
     return s;
   }
 
-  Report(progress, Phase::kStarting,
-         absl::StrCat("creating container ", spec.job_id, " from ", spec.image,
-                      " on network ", choices->network, ", port ",
-                      choices->bind_address, ":", spec.host_port, " -> ",
-                      kDefaultContainerPort));
+  ReportProgress(progress, Phase::kStarting,
+                 absl::StrCat("creating container ", spec.job_id, " from ",
+                              spec.image, " on network ", choices->network,
+                              ", port ", choices->bind_address, ":",
+                              spec.host_port, " -> ", kDefaultContainerPort));
   absl::StatusOr<absl::Duration> timeout =
       CallTimeout(spec.deadline, options_.request_timeout);
   if (!timeout.ok()) return timeout.status();
@@ -167,9 +177,19 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
   const std::string container_id = ParseJson(created->body).value("Id", "");
   const std::string container =
       container_id.empty() ? spec.job_id : container_id;
+  const Placement placement =
+      ContainerPlacement(spec.job_id, container_id, choices->network,
+                         choices->bind_address, spec.host_port);
+  // Recorded before the container can run (a restart starts it: Reattach).
+  ReportPlacement(progress, absl::StrCat("created container ", spec.job_id),
+                  placement);
+  if (Cancelled(spec)) {
+    RemoveQuietly(container);
+    return LaunchCancelled(absl::StrCat("the launch of ", spec.job_id));
+  }
 
-  Report(progress, Phase::kStarting,
-         absl::StrCat("starting container ", spec.job_id));
+  ReportProgress(progress, Phase::kStarting,
+                 absl::StrCat("starting container ", spec.job_id));
   timeout = CallTimeout(spec.deadline, options_.request_timeout);
   if (!timeout.ok()) {
     RemoveQuietly(container);
@@ -209,9 +229,6 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
   // it is running or has already exited.
   const absl::Time wait_until =
       std::min(spec.deadline, absl::Now() + kStartWait);
-  const Placement placement =
-      ContainerPlacement(spec.job_id, container_id, choices->network,
-                         choices->bind_address, spec.host_port);
   while (true) {
     absl::StatusOr<RuntimeState> state = Inspect(placement);
     if (!state.ok()) {
@@ -220,13 +237,18 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
     }
     if (state->phase == RuntimeState::Phase::kRunning ||
         state->phase == RuntimeState::Phase::kExited) {
-      Report(progress, Phase::kStarting,
-             absl::StrCat("container ", spec.job_id, " ", state->detail));
+      ReportProgress(
+          progress, Phase::kStarting,
+          absl::StrCat("container ", spec.job_id, " ", state->detail));
       return placement;
     }
     if (state->phase == RuntimeState::Phase::kMissing) {
       return absl::InternalError(absl::StrCat(
           "container ", spec.job_id, " disappeared right after it started"));
+    }
+    if (Cancelled(spec)) {
+      RemoveQuietly(container);
+      return LaunchCancelled(absl::StrCat("the launch of ", spec.job_id));
     }
     if (absl::Now() >= wait_until) {
       RemoveQuietly(container);
@@ -240,7 +262,7 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
 
 absl::Status LocalDockerPlatform::EnsureImage(
     const std::string& image, absl::Time deadline,
-    const ProgressCallback& progress) {
+    const std::function<bool()>& cancelled, const ProgressCallback& progress) {
   absl::StatusOr<DockerApi*> api = Api();
   if (!api.ok()) return api.status();
   absl::StatusOr<absl::Duration> timeout =
@@ -255,7 +277,10 @@ absl::Status LocalDockerPlatform::EnsureImage(
   if (found->status != 404) {
     return EngineError(absl::StrCat("inspect image ", image), *found);
   }
-  if (absl::Status s = PullImage(image, deadline, progress); !s.ok()) return s;
+  if (absl::Status s = PullImage(image, deadline, cancelled, progress);
+      !s.ok()) {
+    return s;
+  }
 
   timeout = CallTimeout(deadline, options_.request_timeout);
   if (!timeout.ok()) return timeout.status();
@@ -270,9 +295,9 @@ absl::Status LocalDockerPlatform::EnsureImage(
   return absl::OkStatus();
 }
 
-absl::Status LocalDockerPlatform::PullImage(const std::string& image,
-                                            absl::Time deadline,
-                                            const ProgressCallback& progress) {
+absl::Status LocalDockerPlatform::PullImage(
+    const std::string& image, absl::Time deadline,
+    const std::function<bool()>& cancelled, const ProgressCallback& progress) {
   absl::StatusOr<DockerApi*> api = Api();
   if (!api.ok()) return api.status();
   const ImageReference ref = ParseImageReference(image);
@@ -296,19 +321,32 @@ absl::Status LocalDockerPlatform::PullImage(const std::string& image,
       CallTimeout(deadline, options_.pull_timeout);
   if (!timeout.ok()) return timeout.status();
   pull.timeout = *timeout;
-  Report(
+  ReportProgress(
       progress, Phase::kPulling,
       absl::StrCat("image ", image, " is not on the Docker engine; pulling it",
                    credentials_note));
 
+  pull.cancelled = cancelled;
   PullProgress tracker(image);
   absl::StatusOr<DockerResponse> pulled =
       (*api)->Stream(pull, [&](absl::string_view line) {
-        if (std::optional<std::string> message = tracker.Consume(line)) {
-          Report(progress, Phase::kPulling, *std::move(message));
+        const int64_t done_before = tracker.bytes_done();
+        const int64_t total_before = tracker.bytes_total();
+        std::optional<std::string> message = tracker.Consume(line);
+        if (!message.has_value() && tracker.bytes_done() == done_before &&
+            tracker.bytes_total() == total_before) {
+          return;
         }
+        ProgressEvent event;
+        event.phase = Phase::kPulling;
+        event.message = message.value_or("");
+        event.bytes_done = tracker.bytes_done();
+        event.bytes_total = tracker.bytes_total();
+        if (progress) progress(event);
       });
   if (!pulled.ok()) {
+    if (absl::IsCancelled(pulled.status()))
+      return LaunchCancelled(absl::StrCat("pulling image ", image));
     if (absl::IsDeadlineExceeded(pulled.status())) {
       return absl::DeadlineExceededError(
           absl::StrCat("pulling image ", image,
@@ -327,7 +365,8 @@ absl::Status LocalDockerPlatform::PullImage(const std::string& image,
             ? " and set NGC_API_KEY in the server's environment"
             : ""));
   }
-  Report(progress, Phase::kPulling, absl::StrCat("pulled image ", image));
+  ReportProgress(progress, Phase::kPulling,
+                 absl::StrCat("pulled image ", image));
   return absl::OkStatus();
 }
 
@@ -368,7 +407,7 @@ absl::Status LocalDockerPlatform::EnsureNetwork(
   if (created->status != 201) {
     return EngineError(absl::StrCat("create network ", network), *created);
   }
-  Report(
+  ReportProgress(
       progress, Phase::kStarting,
       absl::StrCat("created Docker network ", network, " (it did not exist)"));
   return absl::OkStatus();
@@ -429,6 +468,34 @@ absl::StatusOr<RuntimeState> LocalDockerPlatform::Inspect(
   }
   if (!found.ok()) return found.status();
   return StateFromInspect(*found);
+}
+
+absl::StatusOr<RuntimeState> LocalDockerPlatform::Reattach(
+    Placement& placement) {
+  absl::StatusOr<RuntimeState> state = Inspect(placement);
+  if (!state.ok() || state->phase != RuntimeState::Phase::kPending ||
+      state->detail != "created") {
+    return state;
+  }
+  // Created and never started: a restart cut its launch short between
+  // create and start. The registry knows it, so finish the launch.
+  absl::StatusOr<DockerApi*> api = Api();
+  if (!api.ok()) return api.status();
+  DockerRequest start;
+  start.method = "POST";
+  start.path = ContainerPath(placement.job_id, "/start");
+  start.timeout = options_.request_timeout;
+  absl::StatusOr<DockerResponse> started = (*api)->Call(start);
+  if (!started.ok()) return started.status();
+  if (started->status != 204 && started->status != 304) {
+    return EngineError(
+        absl::StrCat("start container ", placement.job_id,
+                     " (created by a launch a restart cut short)"),
+        *started);
+  }
+  LogInfo(absl::StrCat("local-docker: started container ", placement.job_id,
+                       ", created by a launch a restart cut short"));
+  return Inspect(placement);
 }
 
 absl::Status LocalDockerPlatform::Terminate(const Placement& placement) {

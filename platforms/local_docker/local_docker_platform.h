@@ -20,6 +20,7 @@
 #ifndef TAO_PLATFORMS_LOCAL_DOCKER_LOCAL_DOCKER_PLATFORM_H_
 #define TAO_PLATFORMS_LOCAL_DOCKER_LOCAL_DOCKER_PLATFORM_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -73,6 +74,9 @@ class LocalDockerPlatform : public Platform {
   absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
                                    const ProgressCallback& progress) override;
   absl::StatusOr<RuntimeState> Inspect(const Placement& placement) override;
+  // Inspect; a container left "created" (a restart cut its launch short
+  // between create and start) is started first.
+  absl::StatusOr<RuntimeState> Reattach(Placement& placement) override;
   // Stops with the grace period, then removes. A container already gone is
   // OK.
   absl::Status Terminate(const Placement& placement) override;
@@ -97,9 +101,12 @@ class LocalDockerPlatform : public Platform {
 
   // The engine client, or why there is none (unsupported DOCKER_HOST).
   absl::StatusOr<DockerApi*> Api();
+  // `cancelled` may be null.
   absl::Status EnsureImage(const std::string& image, absl::Time deadline,
+                           const std::function<bool()>& cancelled,
                            const ProgressCallback& progress);
   absl::Status PullImage(const std::string& image, absl::Time deadline,
+                         const std::function<bool()>& cancelled,
                          const ProgressCallback& progress);
   absl::Status EnsureNetwork(const std::string& network, absl::Time deadline,
                              const ProgressCallback& progress);

@@ -45,11 +45,8 @@ std::optional<std::string> PullProgress::Consume(absl::string_view line) {
     Layer& layer = downloads_[id];
     layer.current = event["progressDetail"].value("current", layer.current);
     layer.total = event["progressDetail"].value("total", layer.total);
-    int64_t current = 0, total = 0;
-    for (const auto& [unused, l] : downloads_) {
-      current += l.current;
-      total += l.total;
-    }
+    const int64_t current = bytes_done();
+    const int64_t total = bytes_total();
     if (total <= 0) return std::nullopt;
     const int decile = static_cast<int>(current * 10 / total);
     if (decile <= last_decile_) return std::nullopt;
@@ -70,6 +67,18 @@ std::optional<std::string> PullProgress::Consume(absl::string_view line) {
                         layers_.size(), " layers)");
   }
   return std::nullopt;
+}
+
+int64_t PullProgress::bytes_done() const {
+  int64_t sum = 0;
+  for (const auto& [unused, layer] : downloads_) sum += layer.current;
+  return sum;
+}
+
+int64_t PullProgress::bytes_total() const {
+  int64_t sum = 0;
+  for (const auto& [unused, layer] : downloads_) sum += layer.total;
+  return sum;
 }
 
 }  // namespace tao::platforms::local_docker

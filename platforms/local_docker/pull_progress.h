@@ -27,6 +27,11 @@ class PullProgress {
   // The error the stream reported ("" when none).
   const std::string& error() const { return error_; }
 
+  // Bytes downloaded so far and in all, over the layers whose download has
+  // been announced so far (the total grows as layers appear).
+  int64_t bytes_done() const;
+  int64_t bytes_total() const;
+
  private:
   struct Layer {
     int64_t current = 0;

@@ -6,6 +6,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "platforms/common/redactor.h"
+#include "platforms/slurm/job_placement.h"
 
 namespace tao::platforms::slurm {
 namespace {
@@ -30,6 +31,7 @@ absl::StatusOr<StartedJob> JobLauncher::Run(
 }
 
 absl::Status JobLauncher::Submit(const std::vector<int>& node_ports) {
+  if (Cancelled()) return CancelledError();
   if (absl::Now() >= spec_.deadline) {
     return absl::DeadlineExceededError(
         "the Start deadline passed before the SLURM job was submitted");
@@ -84,7 +86,9 @@ absl::Status JobLauncher::Submit(const std::vector<int>& node_ports) {
     return id.status();
   }
   started_.slurm_job_id = *id;
-  Report(absl::StrCat("submitted SLURM job ", *id));
+  // Recorded at once: a restart from here on finds the job.
+  ReportPlacement(progress_, absl::StrCat("submitted SLURM job ", *id),
+                  SubmittedPlacement(spec_, settings_, started_));
   return absl::OkStatus();
 }
 
@@ -92,6 +96,7 @@ absl::StatusOr<JobInfo> JobLauncher::WaitUntilRunning() {
   absl::Duration interval = poll_.min;
   std::string last_reason = "-";
   while (true) {
+    if (Cancelled()) return CancelledError();
     absl::StatusOr<std::optional<JobInfo>> job =
         commands_.Query(started_.slurm_job_id);
     if (!job.ok()) return job.status();
@@ -126,6 +131,7 @@ absl::StatusOr<JobInfo> JobLauncher::WaitUntilRunning() {
 absl::StatusOr<int> JobLauncher::WaitForPort() {
   absl::Duration interval = poll_.min;
   while (true) {
+    if (Cancelled()) return CancelledError();
     absl::StatusOr<std::optional<std::string>> text =
         commands_.ReadFile(started_.files.port);
     if (!text.ok()) return text.status();
@@ -157,9 +163,27 @@ absl::StatusOr<int> JobLauncher::WaitForPort() {
 bool JobLauncher::SleepBeforeNextPoll(absl::Duration& interval) const {
   const absl::Duration left = spec_.deadline - absl::Now();
   if (left <= absl::ZeroDuration()) return false;
-  absl::SleepFor(std::min(interval, left));
+  // In short steps, so that a cancelled launch gives up soon.
+  const absl::Time until = absl::Now() + std::min(interval, left);
+  while (absl::Now() < until && !Cancelled()) {
+    absl::SleepFor(std::min(until - absl::Now(), absl::Milliseconds(100)));
+  }
   interval = std::min(interval * 2, poll_.max);
   return true;
+}
+
+bool JobLauncher::Cancelled() const {
+  return spec_.cancelled && spec_.cancelled();
+}
+
+absl::Status JobLauncher::CancelledError() const {
+  return absl::CancelledError(absl::StrCat(
+      "the launch of ", spec_.job_id,
+      started_.slurm_job_id.empty()
+          ? std::string()
+          : absl::StrCat(" (SLURM job ", started_.slurm_job_id, ")"),
+      " was cancelled (the service was stopped or tao-inferd shut down); "
+      "its job is cancelled too"));
 }
 
 absl::Status JobLauncher::Abandon() {
@@ -186,7 +210,7 @@ std::string JobLauncher::Redacted(std::string text) const {
 }
 
 void JobLauncher::Report(const std::string& message) const {
-  if (progress_) progress_({ProgressEvent::Phase::kStarting, message});
+  ReportProgress(progress_, ProgressEvent::Phase::kStarting, message);
 }
 
 }  // namespace tao::platforms::slurm

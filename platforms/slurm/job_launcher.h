@@ -51,7 +51,9 @@ class JobLauncher {
   // RESOURCE_EXHAUSTED, UNAVAILABLE) when the job ended first, with its
   // state, reason and last output lines; DEADLINE_EXCEEDED when it was
   // still pending (with the scheduler's reason) at spec.deadline. The job
-  // is left as it is: call Abandon() on error.
+  // is left as it is: call Abandon() on error. CANCELLED when
+  // spec.cancelled() turns true. Once sbatch has answered, the progress
+  // callback gets the job's placement (SubmittedPlacement).
   absl::StatusOr<StartedJob> Run(const std::vector<int>& node_ports);
 
   // Cancels the job when it was submitted and removes its secret env file,
@@ -62,8 +64,12 @@ class JobLauncher {
   absl::Status Submit(const std::vector<int>& node_ports);
   absl::StatusOr<JobInfo> WaitUntilRunning();
   absl::StatusOr<int> WaitForPort();
-  // Sleeps for the next poll interval; false when the deadline has passed.
+  // Sleeps for the next poll interval (less once cancelled); false when
+  // the deadline has passed.
   bool SleepBeforeNextPoll(absl::Duration& interval) const;
+  // LaunchSpec::cancelled, and the error a cancelled launch ends with.
+  bool Cancelled() const;
+  absl::Status CancelledError() const;
   std::string OutputTail() const;
   std::string Redacted(std::string text) const;
   void Report(const std::string& message) const;

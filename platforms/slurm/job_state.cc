@@ -81,10 +81,10 @@ std::vector<QueuedJob> ParseSqueue(absl::string_view text) {
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     // The comment comes last: other users' comments may hold '|'.
     std::vector<std::string> cols = absl::StrSplit(
-        absl::StripAsciiWhitespace(line), absl::MaxSplits('|', 4));
-    if (cols.size() != 5 || cols[0].empty() || cols[2].empty()) continue;
-    jobs.push_back(
-        {cols[0], cols[1], cols[2], Meaningful(cols[3]), Meaningful(cols[4])});
+        absl::StripAsciiWhitespace(line), absl::MaxSplits('|', 5));
+    if (cols.size() != 6 || cols[0].empty() || cols[2].empty()) continue;
+    jobs.push_back({cols[0], cols[1], cols[2], Meaningful(cols[3]),
+                    Meaningful(cols[4]), Meaningful(cols[5])});
   }
   return jobs;
 }

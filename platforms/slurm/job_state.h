@@ -24,12 +24,13 @@ struct JobInfo {
   std::string cancelled_by;  // sacct's "CANCELLED by <uid>"
 };
 
-// One line of `squeue --noheader --format='%i|%j|%T|%N|%k'`.
+// One line of `squeue --noheader --format='%i|%j|%T|%N|%Z|%k'`.
 struct QueuedJob {
   std::string job_id;
   std::string name;
   std::string state;
   std::string node_list;  // empty while pending
+  std::string work_dir;   // --chdir: the job folder for ours
   std::string comment;
 };
 

@@ -169,7 +169,7 @@ absl::StatusOr<std::optional<JobInfo>> SlurmCommands::Query(
 
 absl::StatusOr<std::vector<QueuedJob>> SlurmCommands::ListJobs() const {
   absl::StatusOr<RunResult> result =
-      Run("squeue --me --noheader --format='%i|%j|%T|%N|%k'");
+      Run("squeue --me --noheader --format='%i|%j|%T|%N|%Z|%k'");
   if (!result.ok()) return result.status();
   if (result->exit_code != 0) {
     return absl::InternalError(

@@ -6,32 +6,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "platforms/common/ssh/command_runner.h"
 #include "platforms/slurm/batch_script.h"
+#include "platforms/slurm/job_placement.h"
 #include "platforms/slurm/node_ports.h"
 #include "platforms/slurm/slurm_commands.h"
 
 namespace tao::platforms::slurm {
 namespace {
-
-std::string Attribute(const Placement& placement, const std::string& key) {
-  auto it = placement.attributes.find(key);
-  return it == placement.attributes.end() ? std::string() : it->second;
-}
-
-int IntAttribute(const Placement& placement, const std::string& key) {
-  int value = 0;
-  return absl::SimpleAtoi(Attribute(placement, key), &value) ? value : 0;
-}
-
-TunnelSpec TunnelOf(const Placement& placement) {
-  TunnelSpec spec;
-  spec.via = TunnelFromAttributes(placement.attributes);
-  spec.host_port = placement.host_port;
-  spec.node_addr = Attribute(placement, "node_addr");
-  spec.node_port = IntAttribute(placement, "node_port");
-  return spec;
-}
 
 // Keeps `error`'s code and adds what went wrong while cleaning up.
 absl::Status WithCleanupNote(const absl::Status& error,
@@ -136,21 +119,9 @@ absl::StatusOr<Placement> SlurmPlatform::Launch(
                       started->node_port};
     absl::StatusOr<pid_t> pid = tunnels_.Ensure(spec.job_id, tunnel);
     if (pid.ok()) {
-      placement.job_id = spec.job_id;
-      placement.host_port = spec.host_port;
-      placement.host_url = absl::StrCat("http://localhost:", spec.host_port);
-      placement.platform_job_id = started->slurm_job_id;
-      placement.slurm_node = started->node;
-      StoreAccess(settings, placement.attributes);
+      placement = SubmittedPlacement(spec, settings, *started);
+      AddNode(*started, placement);
       placement.attributes["tunnel_pid"] = absl::StrCat(*pid);
-      placement.attributes["node_addr"] = started->node_addr;
-      placement.attributes["node_port"] = absl::StrCat(started->node_port);
-      placement.attributes["job_dir"] = started->job_dir;
-      placement.attributes["script_path"] = started->files.script;
-      placement.attributes["output_path"] = started->files.output;
-      placement.attributes["env_path"] = started->files.env;
-      placement.attributes["runtime"] =
-          std::string(RuntimeName(settings.runtime));
     } else {
       error = pid.status();
     }
@@ -176,21 +147,17 @@ absl::StatusOr<pid_t> SlurmPlatform::EnsureTunnel(const Placement& placement) {
 
 absl::StatusOr<RuntimeState> SlurmPlatform::Inspect(
     const Placement& placement) {
-  return InspectJob(placement, nullptr);
+  Placement copy = placement;
+  return InspectJob(copy, /*repair=*/false);
 }
 
 absl::StatusOr<RuntimeState> SlurmPlatform::EnsureReachable(
     Placement& placement) {
-  pid_t tunnel_pid = 0;
-  absl::StatusOr<RuntimeState> state = InspectJob(placement, &tunnel_pid);
-  if (tunnel_pid > 0) {
-    placement.attributes["tunnel_pid"] = absl::StrCat(tunnel_pid);
-  }
-  return state;
+  return InspectJob(placement, /*repair=*/true);
 }
 
-absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
-    const Placement& placement, pid_t* tunnel_pid) {
+absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(Placement& placement,
+                                                       bool repair) {
   RuntimeState state;
   if (placement.platform_job_id.empty()) {
     state.phase = RuntimeState::Phase::kMissing;
@@ -212,7 +179,20 @@ absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
     return state;
   }
   state = ToRuntimeState(**job);
-  if (state.phase == RuntimeState::Phase::kRunning && tunnel_pid != nullptr) {
+  if (state.phase == RuntimeState::Phase::kRunning && repair) {
+    if (LacksNode(placement)) {
+      // A restart cut the launch short before it learnt the node: finish
+      // what the launch would have done.
+      absl::StatusOr<bool> found = FindNode(commands, **job, placement);
+      if (!found.ok()) return found.status();
+      if (!*found) {
+        state.phase = RuntimeState::Phase::kPending;
+        state.detail = absl::StrCat("SLURM job ", placement.platform_job_id,
+                                    " runs; its service port is not known "
+                                    "yet");
+        return state;
+      }
+    }
     absl::StatusOr<pid_t> tunnel = EnsureTunnel(placement);
     if (!tunnel.ok()) {
       return absl::UnavailableError(
@@ -220,12 +200,45 @@ absl::StatusOr<RuntimeState> SlurmPlatform::InspectJob(
                        " runs but its tunnel cannot be re-opened: ",
                        tunnel.status().message()));
     }
-    *tunnel_pid = *tunnel;
+    placement.attributes["tunnel_pid"] = absl::StrCat(*tunnel);
   } else if (state.phase == RuntimeState::Phase::kExited) {
     tunnels_.Close(placement.job_id, TunnelOf(placement),
                    IntAttribute(placement, "tunnel_pid"));
   }
   return state;
+}
+
+absl::StatusOr<bool> SlurmPlatform::FindNode(const SlurmCommands& commands,
+                                             const JobInfo& job,
+                                             Placement& placement) {
+  const std::string job_dir = Attribute(placement, "job_dir");
+  if (job_dir.empty() || job.node_list.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "SLURM job ", placement.platform_job_id,
+        " runs, but neither the registry nor squeue tell its job folder; "
+        "cancel it with `scancel ",
+        placement.platform_job_id, "` and start the service again"));
+  }
+  absl::StatusOr<std::optional<std::string>> text =
+      commands.ReadFile(JobFilesIn(job_dir).port);
+  if (!text.ok()) return text.status();
+  int port = 0;
+  if (!text->has_value() ||
+      !absl::SimpleAtoi(absl::StripAsciiWhitespace(**text), &port) ||
+      port <= 0) {
+    return false;  // the job writes it first thing; not yet
+  }
+  absl::StatusOr<std::string> address = commands.NodeAddress(job.node_list);
+  if (!address.ok()) return address.status();
+  StartedJob started;
+  started.node = job.node_list;
+  started.node_addr = *address;
+  started.node_port = port;
+  AddNode(started, placement);
+  if (placement.host_url.empty() && placement.host_port > 0) {
+    placement.host_url = absl::StrCat("http://localhost:", placement.host_port);
+  }
+  return true;
 }
 
 absl::Status SlurmPlatform::Terminate(const Placement& placement) {
@@ -298,6 +311,13 @@ absl::StatusOr<std::vector<OwnedWorkload>> SlurmPlatform::ListOwned(
     workload.placement.platform_job_id = job.job_id;
     workload.placement.slurm_node = job.node_list;
     StoreAccess(options_.defaults, workload.placement.attributes);
+    if (!job.work_dir.empty()) {  // our jobs run in their job folder
+      const JobFiles files = JobFilesIn(job.work_dir);
+      workload.placement.attributes["job_dir"] = job.work_dir;
+      workload.placement.attributes["script_path"] = files.script;
+      workload.placement.attributes["output_path"] = files.output;
+      workload.placement.attributes["env_path"] = files.env;
+    }
     owned.push_back(std::move(workload));
   }
   return owned;

@@ -30,6 +30,7 @@
 #include "platforms/common/ssh/tunnel_manager.h"
 #include "platforms/platform.h"
 #include "platforms/slurm/job_launcher.h"
+#include "platforms/slurm/slurm_commands.h"
 #include "platforms/slurm/slurm_settings.h"
 
 namespace tao::platforms::slurm {
@@ -106,11 +107,13 @@ class SlurmPlatform : public Platform {
   void ReleasePorts(const std::vector<int>& ports) ABSL_LOCKS_EXCLUDED(mu_);
   // Ensures the tunnel of a running job; returns its pid.
   absl::StatusOr<pid_t> EnsureTunnel(const Placement& placement);
-  // Inspect's work. With `tunnel_pid` (EnsureReachable) the running job's
-  // tunnel is ensured and its pid stored there; null (Inspect): nothing
-  // is opened.
-  absl::StatusOr<RuntimeState> InspectJob(const Placement& placement,
-                                          pid_t* tunnel_pid);
+  // Inspect; with `repair`, a running job's missing node facts are found
+  // (FindNode) and its tunnel re-opened, updating `placement`.
+  absl::StatusOr<RuntimeState> InspectJob(Placement& placement, bool repair);
+  // Reads the node port the running `job` wrote and its node's address
+  // into `placement`; false while the job has not written the port yet.
+  absl::StatusOr<bool> FindNode(const SlurmCommands& commands,
+                                const JobInfo& job, Placement& placement);
 
   const Options options_;
   TunnelManager tunnels_;

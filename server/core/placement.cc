@@ -37,4 +37,19 @@ bool SamePlacement(const platforms::Placement& a,
          a.namespace_ == b.namespace_ && a.attributes == b.attributes;
 }
 
+void FillMissing(const platforms::Placement& from, platforms::Placement& into) {
+  auto fill = [](const std::string& value, std::string& field) {
+    if (field.empty()) field = value;
+  };
+  fill(from.job_id, into.job_id);
+  fill(from.host_url, into.host_url);
+  fill(from.docker_url, into.docker_url);
+  if (into.host_port == 0) into.host_port = from.host_port;
+  fill(from.platform_job_id, into.platform_job_id);
+  fill(from.slurm_node, into.slurm_node);
+  fill(from.instance_id, into.instance_id);
+  fill(from.namespace_, into.namespace_);
+  into.attributes.insert(from.attributes.begin(), from.attributes.end());
+}
+
 }  // namespace tao::core

@@ -18,6 +18,11 @@ platforms::Placement PlacementOf(const registry::ServiceEntry& entry);
 bool SamePlacement(const platforms::Placement& a,
                    const platforms::Placement& b);
 
+// Fills the fields and attributes `into` lacks from `from` (what a
+// platform's ListOwned tells about a workload whose launch a restart cut
+// short); what `into` holds wins.
+void FillMissing(const platforms::Placement& from, platforms::Placement& into);
+
 }  // namespace tao::core
 
 #endif  // TAO_SERVER_CORE_PLACEMENT_H_

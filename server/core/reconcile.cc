@@ -33,6 +33,7 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
                                      "; no registry entry was checked"));
     return;
   }
+  OwnedByPlatform owned;
   std::map<std::string, Unreachable> unreachable;
   for (const auto& [id, entry] : state->entries()) {
     if (stopped && stopped()) return;
@@ -48,8 +49,24 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
                                          ", which this server does not offer"));
       continue;
     }
+    // A PENDING entry that no launch of this server runs: the server that
+    // launched it stopped mid-launch. The platform may know more of the
+    // workload than the launch could record.
+    const bool interrupted =
+        entry.state == StateName(v1::SERVICE_STATE_PENDING) &&
+        !launches_.Find(id).has_value();
     platforms::Placement placement = PlacementOf(entry);
-    const platforms::Placement before = placement;
+    const absl::StatusOr<std::vector<platforms::OwnedWorkload>>* listed =
+        nullptr;
+    if (interrupted) {
+      listed = &OwnedOn(**platform, owned);
+      if (listed->ok()) {
+        for (const platforms::OwnedWorkload& workload : **listed) {
+          if (workload.job_id == id) FillMissing(workload.placement, placement);
+        }
+      }
+    }
+    const platforms::Placement before = PlacementOf(entry);
     absl::StatusOr<platforms::RuntimeState> runtime =
         (*platform)->Reattach(placement);
     // A re-opened tunnel's pid must survive the next restart too.
@@ -67,11 +84,44 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
     }
     v1::Service live =
         WithRuntime(ToProto(entry, ""), **platform, placement, runtime);
+    const std::string where =
+        absl::StrCat(" (", entry.network_arch, " on ", entry.platform, ")");
+    if (interrupted && live.state() == v1::SERVICE_STATE_STOPPED &&
+        !(listed != nullptr && !listed->ok() &&
+          !absl::IsUnimplemented(listed->status()))) {
+      // Nothing of it runs: the registry must not claim it does.
+      absl::Status removed =
+          options_.registry->Mutate([&](registry::RegistryState& st) {
+            st.Remove(id);
+            return absl::OkStatus();
+          });
+      platforms::LogWarning(absl::StrCat(
+          "registry entry ", id, where,
+          ": tao-inferd stopped while launching it, before the platform ran "
+          "anything; ",
+          removed.ok()
+              ? "removed it (start it again)"
+              : absl::StrCat("could not remove it: ", removed.message())));
+      continue;
+    }
+    if (interrupted) {
+      platforms::LogInfo(absl::StrCat(
+          "registry entry ", id, where,
+          ": adopted the workload of a launch cut short by a restart; it is ",
+          StateName(live.state())));
+    }
+    // Marks what the platform said; an entry already marked ended keeps
+    // its own reason (a failed launch says why it failed).
+    const bool ended = entry.state == StateName(v1::SERVICE_STATE_FAILED) ||
+                       entry.state == StateName(v1::SERVICE_STATE_STOPPED);
+    if (!ended && (interrupted || live.state() == v1::SERVICE_STATE_STOPPED ||
+                   live.state() == v1::SERVICE_STATE_FAILED)) {
+      RecordState(id, live.state(), live.reason());
+    }
     if (live.state() == v1::SERVICE_STATE_STOPPED ||
         live.state() == v1::SERVICE_STATE_FAILED) {
       platforms::LogWarning(absl::StrCat(
-          "registry entry ", id, " (", entry.network_arch, " on ",
-          entry.platform, "): ", live.reason(),
+          "registry entry ", id, where, ": ", live.reason(),
           "; kept in the registry until `tao-infer stop ", id, "`"));
     }
   }
@@ -85,19 +135,29 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
         "--refresh` asks again)"));
   }
   if (stopped && stopped()) return;
-  ReportUnregisteredWorkloads(*state, unreachable_names);
+  ReportUnregisteredWorkloads(*state, unreachable_names, owned);
+}
+
+const absl::StatusOr<std::vector<platforms::OwnedWorkload>>&
+ServiceManager::OwnedOn(platforms::Platform& platform, OwnedByPlatform& cache) {
+  const std::string name(platform.name());
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    it = cache.emplace(name, platform.ListOwned(server_instance_)).first;
+  }
+  return it->second;
 }
 
 void ServiceManager::ReportUnregisteredWorkloads(
     const registry::RegistryState& state,
-    const std::set<std::string>& unreachable) {
+    const std::set<std::string>& unreachable, OwnedByPlatform& owned_cache) {
   for (const std::string& name : options_.platforms->names()) {
     if (unreachable.count(name) > 0) continue;  // logged above
     absl::StatusOr<platforms::Platform*> platform =
         options_.platforms->Find(name);
     if (!platform.ok()) continue;
-    absl::StatusOr<std::vector<platforms::OwnedWorkload>> owned =
-        (*platform)->ListOwned(server_instance_);
+    const absl::StatusOr<std::vector<platforms::OwnedWorkload>>& owned =
+        OwnedOn(**platform, owned_cache);
     // UNIMPLEMENTED: the platform cannot tell; nothing to report.
     if (absl::IsUnimplemented(owned.status())) continue;
     if (!owned.ok()) {

@@ -327,21 +327,8 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
     return absl::DeadlineExceededError(
         "the Start deadline passed before launch");
   }
-  platforms::LogInfo(absl::StrCat(
-      "start ", job_id, ": launching ", request.network_arch(), " on ",
-      request.platform(), " with image ", image,
-      reserved_port ? absl::StrCat(" on port ", reserved_port) : ""));
-  absl::StatusOr<platforms::Placement> placement =
-      platform->Launch(spec, [&](const platforms::ProgressEvent& event) {
-        std::string message = redactor_.Redact(event.message);
-        platforms::LogInfo(absl::StrCat("start ", job_id, ": ", message));
-        if (progress) progress(message);
-      });
-  if (!placement.ok()) {
-    return absl::Status(placement.status().code(),
-                        redactor_.Redact(placement.status().message()));
-  }
 
+  // The registry knows the service before anything can run.
   registry::ServiceEntry entry;
   entry.job_id = job_id;
   entry.platform = request.platform();
@@ -351,24 +338,39 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
   entry.model_path = request.model_path();
   entry.num_gpus = spec.num_gpus;
   entry.request_id = request.request_id();
-  entry.state = std::string(StateName(v1::SERVICE_STATE_STARTING));
-  StorePlacement(*placement, entry);
+  entry.state = std::string(StateName(v1::SERVICE_STATE_PENDING));
+  entry.reason = "launching";
+  if (reserved_port != 0) entry.host_port = reserved_port;
   if (absl::Status s =
           options_.registry->Mutate([&](registry::RegistryState& state) {
             state.Put(entry);
             return absl::OkStatus();
           });
       !s.ok()) {
-    // Nothing may run that the registry does not know about.
-    absl::Status stopped = platform->Terminate(*placement);
-    platforms::LogError(absl::StrCat(
-        "start ", job_id, ": registry write failed (", s.message(),
-        "); workload ", stopped.ok() ? "stopped" : "could NOT be stopped: ",
-        stopped.ok() ? "" : stopped.message()));
     return s;
   }
+  launches_.Begin(job_id);
+  platforms::LogInfo(absl::StrCat(
+      "start ", job_id, ": launching ", request.network_arch(), " on ",
+      request.platform(), " with image ", image,
+      reserved_port ? absl::StrCat(" on port ", reserved_port) : "",
+      request.return_on_accept() ? " (in the background)" : ""));
+
+  if (request.return_on_accept()) {
+    // The call's deadline bounds the call, not the launch it leaves behind.
+    spec.deadline = absl::Now() + options_.background_launch_timeout;
+    std::move(release_port).Cancel();  // the background launch releases it
+    LaunchInBackground(*platform, std::move(spec), entry, scope, reserved_port);
+    v1::StartResponse response;
+    *response.mutable_service() = ToProto(entry, job_id);
+    return response;
+  }
+  absl::StatusOr<registry::ServiceEntry> launched =
+      RunLaunch(*platform, std::move(spec), std::move(entry), progress,
+                OnLaunchFailure::kRemoveEntry);
+  if (!launched.ok()) return launched.status();
   v1::StartResponse response;
-  *response.mutable_service() = ToProto(entry, job_id);
+  *response.mutable_service() = ToProto(*launched, job_id);
   return response;
 }
 
@@ -471,6 +473,14 @@ absl::StatusOr<v1::StopResponse> ServiceManager::Stop(
   if (!entry.ok()) return entry.status();
   absl::StatusOr<platforms::Platform*> platform = PlatformOf(*entry);
   if (!platform.ok()) return platform.status();
+  // A launch in flight gives up first; then its entry holds all it made.
+  if (absl::Status s = CancelLaunch(entry->job_id); !s.ok()) return s;
+  if (absl::StatusOr<registry::ServiceEntry> after = FindEntry(entry->job_id);
+      after.ok()) {
+    entry = *std::move(after);
+  } else if (!absl::IsNotFound(after.status())) {
+    return after.status();
+  }  // NOT_FOUND: the launch failed and removed it; Terminate is a no-op.
   if (absl::Status s = (*platform)->Terminate(PlacementOf(*entry)); !s.ok()) {
     return absl::Status(s.code(),
                         absl::StrCat("could not stop ", entry->job_id, ": ",
@@ -512,6 +522,12 @@ std::string ServiceManager::FailureReason(
 v1::Service ServiceManager::Refresh(const registry::ServiceEntry& entry,
                                     absl::string_view latest) {
   v1::Service service = ToProto(entry, latest);
+  // A launch in flight knows more than the platform can tell yet.
+  if (std::optional<LaunchProgress> launch = launches_.Find(entry.job_id)) {
+    service.set_state(v1::SERVICE_STATE_PENDING);
+    service.set_reason(launch->message);
+    return service;
+  }
   absl::StatusOr<platforms::Platform*> platform =
       options_.platforms->Find(entry.platform);
   if (!platform.ok()) {

@@ -5,11 +5,15 @@
 #ifndef TAO_SERVER_CORE_SERVICE_MANAGER_H_
 #define TAO_SERVER_CORE_SERVICE_MANAGER_H_
 
+#include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -20,6 +24,7 @@
 #include "platforms/platform_registry.h"
 #include "server/core/backend/backend_client.h"
 #include "server/core/catalog/catalog.h"
+#include "server/core/launch_tracker.h"
 #include "server/core/port_allocator.h"
 #include "server/core/registry/registry.h"
 #include "tao/inference/v1/inference_service.pb.h"
@@ -54,14 +59,24 @@ class ServiceManager {
     absl::Duration poll_max = absl::Seconds(5);
     // Log lines kept from a failed workload's output.
     int failure_log_lines = 20;
+    // The deadline of a launch a Start with return_on_accept leaves running
+    // (the call's own deadline ends with the call).
+    absl::Duration background_launch_timeout = absl::Hours(1);
   };
 
   // Errors: INVALID_ARGUMENT when a required dependency is missing.
   static absl::StatusOr<std::unique_ptr<ServiceManager>> Create(
       Options options);
 
+  // Cancels the launches in flight and waits until they have given up.
+  ~ServiceManager();
+
   using Progress = std::function<void(const std::string& message)>;
 
+  // Writes the PENDING entry, then launches: in this thread (returning once
+  // the platform runs the workload; a failed launch leaves no entry), or,
+  // with request.return_on_accept, in the background (returning the
+  // PENDING service; a failed launch leaves the entry FAILED).
   absl::StatusOr<tao::inference::v1::StartResponse> Start(
       const tao::inference::v1::StartRequest& request, absl::Time deadline,
       const Progress& progress);
@@ -90,11 +105,14 @@ class ServiceManager {
       const std::function<bool()>& cancelled);
 
   // Checks every registry entry against its platform (Reattach: re-opening
-  // what a restart lost, storing what the driver changed) and logs entries
-  // whose workload is gone, then logs workloads this server started that
-  // the registry lacks. After a platform's first UNAVAILABLE answer its
-  // other entries are skipped (one log line counts them). Never removes
-  // entries or workloads: an operator decides. Returns early once
+  // what a restart lost, storing what the driver changed) and marks
+  // entries whose workload is gone or failed (state and reason, logged;
+  // kept until stopped), then logs workloads this server started that the
+  // registry lacks. A PENDING entry no launch runs (the server stopped
+  // mid-launch) adopts what ListOwned tells of its workload; when nothing of
+  // it exists, the entry is removed (nothing was ever started). After a
+  // platform's first UNAVAILABLE answer its other entries are skipped (one
+  // log line counts them). Never removes workloads. Returns early once
   // `stopped()` (may be null) is true. Safe to run while RPCs are served.
   void ReconcileAtStartup(const std::function<bool()>& stopped = nullptr);
 
@@ -114,10 +132,18 @@ class ServiceManager {
  private:
   explicit ServiceManager(Options options);
 
+  // ListOwned answers by platform name, each asked at most once per
+  // ReconcileAtStartup.
+  using OwnedByPlatform =
+      std::map<std::string,
+               absl::StatusOr<std::vector<platforms::OwnedWorkload>>>;
+  const absl::StatusOr<std::vector<platforms::OwnedWorkload>>& OwnedOn(
+      platforms::Platform& platform, OwnedByPlatform& cache);
   // ReconcileAtStartup's second half, for the platforms not in
   // `unreachable`.
   void ReportUnregisteredWorkloads(const registry::RegistryState& state,
-                                   const std::set<std::string>& unreachable);
+                                   const std::set<std::string>& unreachable,
+                                   OwnedByPlatform& owned);
 
   // Start's parts.
   absl::Status ValidateStart(const tao::inference::v1::StartRequest& request,
@@ -125,6 +151,26 @@ class ServiceManager {
   absl::Status RefuseSecrets(const tao::inference::v1::StartRequest& request);
   absl::StatusOr<tao::inference::v1::StartResponse> ReplayStart(
       const std::string& request_id);
+
+  // Launches (launch.cc).
+  enum class OnLaunchFailure { kRemoveEntry, kRecordFailure };
+  // platform.Launch(spec) for `entry` (already in the registry, PENDING):
+  // records the placements the driver reports and the outcome (STARTING
+  // with the placement; on failure, `on_failure`), then ends the launch in
+  // launches_. Returns the entry as recorded.
+  absl::StatusOr<registry::ServiceEntry> RunLaunch(
+      platforms::Platform& platform, platforms::LaunchSpec spec,
+      registry::ServiceEntry entry, const Progress& progress,
+      OnLaunchFailure on_failure);
+  // RunLaunch(kRecordFailure) in a thread of its own, releasing the host
+  // port reservation (`scope`, `reserved_port`) when it ends.
+  void LaunchInBackground(platforms::Platform& platform,
+                          platforms::LaunchSpec spec,
+                          registry::ServiceEntry entry, std::string scope,
+                          int reserved_port);
+  // Cancels the launch of `job_id` when one is in flight and waits until
+  // it has given up. Errors: UNAVAILABLE when it does not in time.
+  absl::Status CancelLaunch(const std::string& job_id);
 
   // The driver of an entry's platform; FAILED_PRECONDITION when this server
   // does not offer it.
@@ -177,8 +223,14 @@ class ServiceManager {
   const std::string server_instance_;
   const platforms::Redactor redactor_;
   PortAllocator ports_;
+  LaunchTracker launches_;
   absl::Mutex mu_;
   std::set<std::string> starts_in_flight_ ABSL_GUARDED_BY(mu_);
+  struct BackgroundLaunch {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<BackgroundLaunch> background_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace tao::core

@@ -13,6 +13,12 @@ namespace {
 namespace v1 = ::tao::inference::v1;
 using backend::Readiness;
 
+// Pull byte counts are sent at most this often; phase and message changes
+// at once.
+constexpr absl::Duration kBytesInterval = absl::Milliseconds(250);
+// How often a wait on a launch looks at its client (cancelled) and deadline.
+constexpr absl::Duration kLaunchPollInterval = absl::Milliseconds(200);
+
 // Sleeps until `until`, waking early when `cancelled()`.
 void SleepUnlessCancelled(absl::Time until,
                           const std::function<bool()>& cancelled) {
@@ -81,9 +87,78 @@ absl::Status ServiceManager::WaitReady(
   }
   const absl::Time start = absl::Now();
   deadline = std::min(deadline, start + timeout);
-  platforms::Placement placement = PlacementOf(*entry);
+  const std::string job_id = entry->job_id;
 
   Observation last;
+  auto send = [&](const Observation& now, int64_t bytes_done,
+                  int64_t bytes_total) {
+    v1::WaitReadyEvent event;
+    event.set_job_id(job_id);
+    event.set_state(now.state);
+    event.set_phase(now.phase);
+    event.set_reason(now.reason);
+    event.set_message(now.message);
+    event.set_bytes_done(bytes_done);
+    event.set_bytes_total(bytes_total);
+    absl::Duration elapsed = absl::Now() - start;
+    event.mutable_elapsed()->set_seconds(
+        absl::IDivDuration(elapsed, absl::Seconds(1), &elapsed));
+    event.mutable_elapsed()->set_nanos(
+        static_cast<int32_t>(absl::ToInt64Nanoseconds(elapsed)));
+    last = now;
+    return emit(event);
+  };
+  auto timed_out = [&] {
+    return absl::DeadlineExceededError(
+        absl::StrCat("Service did not become ready within ",
+                     absl::ToInt64Seconds(absl::Now() - start),
+                     "s (last state ", StateName(last.state), ", ", last.reason,
+                     "); `tao-infer wait ", job_id, "` keeps waiting"));
+  };
+
+  // While this server launches the workload, its driver's reports are the
+  // news: the platform cannot tell more yet.
+  std::optional<LaunchProgress> launch = launches_.Find(job_id);
+  int64_t sent_bytes = -1;
+  absl::Time sent_bytes_at = absl::InfinitePast();
+  while (launch.has_value()) {
+    if (cancelled && cancelled()) {
+      return absl::CancelledError("WaitReady was cancelled");
+    }
+    const bool pulling =
+        launch->phase == platforms::ProgressEvent::Phase::kPulling;
+    Observation now{v1::SERVICE_STATE_PENDING,
+                    pulling ? v1::PHASE_PULLING : v1::PHASE_STARTING,
+                    pulling ? "pulling" : "launching", launch->message};
+    const bool news = !now.SameAs(last) || now.message != last.message;
+    const bool bytes_moved = pulling && launch->bytes_done != sent_bytes &&
+                             absl::Now() - sent_bytes_at >= kBytesInterval;
+    if (news || bytes_moved) {
+      const int64_t done = pulling ? launch->bytes_done : 0;
+      if (!send(now, done, pulling ? launch->bytes_total : 0)) {
+        return absl::CancelledError("the WaitReady client went away");
+      }
+      sent_bytes = done;
+      sent_bytes_at = absl::Now();
+    }
+    if (absl::Now() >= deadline) return timed_out();
+    launch = launches_.AwaitChange(
+        job_id, launch->version,
+        std::min(deadline - absl::Now(), kLaunchPollInterval));
+  }
+  // The launch has ended (or ran before this call): the entry holds its
+  // outcome and the placement to poll.
+  entry = FindEntry(job_id);
+  if (!entry.ok()) return entry.status();
+  if (entry->state == StateName(v1::SERVICE_STATE_FAILED) &&
+      entry->host_url.empty()) {
+    send({v1::SERVICE_STATE_FAILED, v1::PHASE_FAILED, "launch_failed",
+          entry->reason},
+         0, 0);
+    return absl::OkStatus();
+  }
+  platforms::Placement placement = PlacementOf(*entry);
+
   absl::Duration interval = options_.poll_initial;
   while (true) {
     if (cancelled && cancelled()) {
@@ -114,30 +189,12 @@ absl::Status ServiceManager::WaitReady(
                   now.Final() || now.state == v1::SERVICE_STATE_PENDING
                       ? now.message
                       : now.reason);
-      v1::WaitReadyEvent event;
-      event.set_job_id(entry->job_id);
-      event.set_state(now.state);
-      event.set_phase(now.phase);
-      event.set_reason(now.reason);
-      event.set_message(now.message);
-      absl::Duration elapsed = absl::Now() - start;
-      event.mutable_elapsed()->set_seconds(
-          absl::IDivDuration(elapsed, absl::Seconds(1), &elapsed));
-      event.mutable_elapsed()->set_nanos(
-          static_cast<int32_t>(absl::ToInt64Nanoseconds(elapsed)));
-      if (!emit(event)) {
+      if (!send(now, 0, 0)) {
         return absl::CancelledError("the WaitReady client went away");
       }
-      last = now;
     }
     if (now.Final()) return absl::OkStatus();
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "Service did not become ready within ",
-          absl::ToInt64Seconds(absl::Now() - start), "s (last state ",
-          StateName(last.state), ", ", last.reason, "); `tao-infer wait ",
-          entry->job_id, "` keeps waiting"));
-    }
+    if (absl::Now() >= deadline) return timed_out();
     SleepUnlessCancelled(std::min(deadline, absl::Now() + interval), cancelled);
     interval = std::min(interval * options_.poll_growth, options_.poll_max);
   }

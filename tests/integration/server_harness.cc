@@ -245,6 +245,16 @@ std::unique_ptr<v1::InferenceService::Stub> ServerHarness::NewStub() const {
   return v1::InferenceService::NewStub(channel());
 }
 
+bool ServerHarness::WaitForLog(absl::string_view text,
+                               absl::Duration timeout) const {
+  const absl::Time give_up = absl::Now() + timeout;
+  while (!absl::StrContains(Log(), text)) {
+    if (absl::Now() >= give_up) return false;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return true;
+}
+
 std::string ServerHarness::Log() const {
   return ReadFileOrEmpty(dir_ + "/server.log");
 }

@@ -69,6 +69,8 @@ class ServerHarness {
 
   // Everything the server wrote to stdout and stderr, over all its runs.
   std::string Log() const;
+  // Waits until Log() holds `text`; false after `timeout`.
+  bool WaitForLog(absl::string_view text, absl::Duration timeout) const;
   const std::string& dir() const { return dir_; }
   std::string state_path() const { return dir_ + "/state.json"; }
   nlohmann::json ReadState() const;

@@ -78,10 +78,9 @@ absl::StatusOr<platforms::Placement> TestPlatform::Launch(
   spawn.env["HOME"] = work_dir;
   spawn.working_dir = work_dir;
   spawn.output_path = work_dir + "/output.log";
-  if (progress) {
-    progress({platforms::ProgressEvent::Phase::kStarting,
-              absl::StrCat("starting process for ", spec.job_id)});
-  }
+  platforms::ReportProgress(progress,
+                            platforms::ProgressEvent::Phase::kStarting,
+                            absl::StrCat("starting process for ", spec.job_id));
   absl::StatusOr<pid_t> pid = platforms::Spawn(spawn);
   if (!pid.ok()) return pid.status();
 
@@ -91,6 +90,8 @@ absl::StatusOr<platforms::Placement> TestPlatform::Launch(
   placement.host_url = absl::StrCat("http://127.0.0.1:", spec.host_port);
   placement.attributes["pid"] = absl::StrCat(*pid);
   placement.attributes["work_dir"] = work_dir;
+  platforms::ReportPlacement(progress, absl::StrCat("started process ", *pid),
+                             placement);
   return placement;
 }
 

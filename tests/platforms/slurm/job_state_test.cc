@@ -62,15 +62,18 @@ TEST(JobStateTest, ParsesSacctLine) {
 
 TEST(JobStateTest, ParsesSqueueLines) {
   std::vector<QueuedJob> jobs = ParseSqueue(
-      "12|tao-abc|RUNNING|tao-node1|tao-inference;server=s;arch=cosmos-rl\n"
-      "13|tao-def|PENDING||(null)\n"
-      "14|theirs|RUNNING|n2|a|comment|with|bars\n"
+      "12|tao-abc|RUNNING|tao-node1|/w/"
+      "abc|tao-inference;server=s;arch=cosmos-rl"
+      "\n"
+      "13|tao-def|PENDING||/w/def|(null)\n"
+      "14|theirs|RUNNING|n2|/home/x|a|comment|with|bars\n"
       "squeue: warning: something\n");
   ASSERT_EQ(jobs.size(), 3u);
   EXPECT_EQ(jobs[0].job_id, "12");
   EXPECT_EQ(jobs[0].name, "tao-abc");
   EXPECT_EQ(jobs[0].state, "RUNNING");
   EXPECT_EQ(jobs[0].node_list, "tao-node1");
+  EXPECT_EQ(jobs[0].work_dir, "/w/abc");
   EXPECT_EQ(jobs[0].comment, "tao-inference;server=s;arch=cosmos-rl");
   EXPECT_EQ(jobs[1].node_list, "");
   EXPECT_EQ(jobs[1].comment, "");

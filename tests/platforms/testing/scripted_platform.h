@@ -55,7 +55,7 @@ class ScriptedPlatform : public Platform {
   absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
                                    const ProgressCallback& progress) override {
     Record(absl::StrCat("Launch ", spec.job_id));
-    if (progress) progress({ProgressEvent::Phase::kStarting, "scheduling"});
+    ReportProgress(progress, ProgressEvent::Phase::kStarting, "scheduling");
     std::string command;
     if (spec.inner_command) {
       const int port = options_.command_port != 0 ? options_.command_port
