@@ -133,7 +133,11 @@ absl::StatusOr<TerminalRun> RunOnTerminal(const std::vector<std::string>& argv,
   int master = -1;
   const pid_t pid = forkpty(&master, nullptr, nullptr, &size);
   if (pid < 0) {
-    return absl::InternalError(absl::StrCat("forkpty: ", std::strerror(errno)));
+    const int error = errno;
+    for (int fd : err_pipe) {
+      if (fd >= 0) close(fd);
+    }
+    return absl::InternalError(absl::StrCat("forkpty: ", std::strerror(error)));
   }
   if (pid == 0) {
     // Only async-signal-safe calls between fork and exec.
@@ -166,7 +170,10 @@ absl::StatusOr<TerminalRun> RunOnTerminal(const std::vector<std::string>& argv,
     const int ready =
         poll(open.data(), open.size(),
              static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
-    if (ready < 0 && errno != EINTR) break;
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
     for (size_t i = 0; i < open.size();) {
       if (open[i].revents == 0) {
         ++i;
