@@ -20,6 +20,12 @@ bool IsPullBytes(const WaitReadyEvent& event) {
          event.bytes_total() > 0;
 }
 
+// Whether `b` tells nothing `a` did not, but for the bytes.
+bool SameNews(const WaitReadyEvent& a, const WaitReadyEvent& b) {
+  return a.state() == b.state() && a.phase() == b.phase() &&
+         a.reason() == b.reason() && a.message() == b.message();
+}
+
 // "48%  512.0 MiB / 1.0 GiB".
 std::string PullAmount(int64_t done, int64_t total) {
   return absl::StrFormat("%3d%%  %s / %s", PullPercent(done, total),
@@ -58,16 +64,16 @@ std::string FormatPullBar(int64_t done, int64_t total) {
 
 void WaitProgressDisplay::Show(const WaitReadyEvent& event) {
   if (event.phase() != tao::inference::v1::PHASE_PULLING) printed_step_ = -1;
-  if (IsPullBytes(event)) {
-    if (err_is_tty_) {
-      DrawBar(event);
-    } else {
-      PrintStepped(event);
-    }
-    return;
+  if (!IsPullBytes(event)) {
+    Finish();
+    out_ << FormatWaitEvent(event) << std::endl;
+  } else if (err_is_tty_) {
+    DrawBar(event);
+  } else {
+    PrintStepped(event);
   }
-  Finish();
-  out_ << FormatWaitEvent(event) << std::endl;
+  last_ = event;
+  has_last_ = true;
 }
 
 void WaitProgressDisplay::Finish() {
@@ -91,9 +97,11 @@ void WaitProgressDisplay::PrintStepped(const WaitReadyEvent& event) {
   const int step =
       PullPercent(event.bytes_done(), event.bytes_total()) / kPercentPerStep;
   // A total that grows (new layers) lowers the percentage; stay quiet until
-  // the next step above the highest one printed.
-  if (step <= printed_step_) return;
-  printed_step_ = step;
+  // the next step above the highest one printed. News (a new message) is
+  // printed as always.
+  const bool bytes_only = has_last_ && SameNews(event, last_);
+  if (bytes_only && step <= printed_step_) return;
+  printed_step_ = std::max(printed_step_, step);
   out_ << FormatWaitEvent(event) << "  "
        << PullAmount(event.bytes_done(), event.bytes_total()) << std::endl;
 }

@@ -2,8 +2,10 @@
 // --wait`): one line per event on `out`, except image-pull byte counts
 // (PHASE_PULLING with bytes_total > 0), which would otherwise print a line
 // a few times a second. On a terminal stderr those are one progress bar
-// redrawn in place on stderr; elsewhere a plain line on `out` at most once
-// per 10% step, so logs stay short.
+// redrawn in place on stderr. Elsewhere they are plain lines on `out` with
+// the bytes appended; an update of only the bytes (same state, phase,
+// reason and message as the event before) is printed only when it reaches
+// a new 10% step, so logs stay short.
 //
 // Not thread-safe; one display per stream.
 #ifndef TAO_CLIENT_CLI_PROGRESS_DISPLAY_H_
@@ -56,6 +58,9 @@ class WaitProgressDisplay {
   // Elsewhere: the highest 10% step printed in this run of pull events
   // (-1: none yet).
   int printed_step_ = -1;
+  // The event shown before, to tell news from a bytes-only update.
+  tao::inference::v1::WaitReadyEvent last_;
+  bool has_last_ = false;
 };
 
 }  // namespace tao::cli

@@ -208,6 +208,23 @@ TEST(WaitProgressDisplayTest, NonTerminalStaysQuietWhenAGrowingTotalDrops) {
   EXPECT_THAT(lines[2], HasSubstr("100%  200.0 MiB / 200.0 MiB"));
 }
 
+TEST(WaitProgressDisplayTest, NonTerminalPrintsNewsWhateverTheStep) {
+  WaitReadyEvent first = Pull(20 * kMiB, 100 * kMiB);
+  first.set_message("downloaded 20.0 MiB of 100.0 MiB so far (20%)");
+  WaitReadyEvent layer_done = Pull(25 * kMiB, 100 * kMiB);  // same step
+  layer_done.set_message("layer a1 done (1 of 2 layers)");
+  WaitReadyEvent more = layer_done;  // bytes only, same step: quiet
+  more.set_bytes_done(29 * kMiB);
+  WaitReadyEvent next_step = layer_done;  // bytes only, next step
+  next_step.set_bytes_done(30 * kMiB);
+  Shown shown =
+      Show({first, layer_done, more, next_step}, /*err_is_tty=*/false);
+  EXPECT_THAT(Lines(shown.out),
+              ElementsAre(HasSubstr("(20%)   20%  20.0 MiB / 100.0 MiB"),
+                          HasSubstr("layers)   25%  25.0 MiB / 100.0 MiB"),
+                          HasSubstr("layers)   30%  30.0 MiB / 100.0 MiB")));
+}
+
 TEST(WaitProgressDisplayTest, NonTerminalStartsOverAfterAnotherPhase) {
   Shown shown = Show({Pull(kGiB, kGiB), Starting(), Pull(kGiB / 2, kGiB)},
                      /*err_is_tty=*/false);
