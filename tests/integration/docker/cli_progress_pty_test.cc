@@ -47,9 +47,17 @@ using ::testing::Not;
 constexpr char kImage[] = "registry.example/tao/progress-test:1";
 constexpr int64_t kMiB = 1024 * 1024;
 
+std::string Downloading(const std::string& id, int64_t current, int64_t total) {
+  return absl::StrCat(R"({"status":"Downloading","progressDetail":{"current":)",
+                      current, R"(,"total":)", total,
+                      R"(},"progress":"[=>  ]","id":")", id, R"("})");
+}
+
 // A pull as the Docker Engine API streams it (POST /images/create): layers
 // announced, then downloaded side by side (so every layer's size is known
-// after the first round), each completed.
+// after the first round), each completed. The big layer ends slowly, in
+// steps far below 10% of the whole, so that the server sends updates of
+// only the bytes (the driver's message changes once per 10%).
 std::vector<std::string> PullLines() {
   const std::vector<std::pair<std::string, int64_t>> layers = {
       {"a1b2c3d4e5f6", 30 * kMiB},
@@ -65,12 +73,17 @@ std::vector<std::string> PullLines() {
   constexpr int kRounds = 6;
   for (int round = 1; round <= kRounds; ++round) {
     for (const auto& [id, size] : layers) {
-      const int64_t current = size * round / kRounds;
-      lines.push_back(absl::StrCat(
-          R"({"status":"Downloading","progressDetail":{"current":)", current,
-          R"(,"total":)", size, R"(},"progress":"[=>  ]","id":")", id,
-          R"("})"));
+      if (round == kRounds && id == layers[1].first) continue;  // below
+      lines.push_back(Downloading(id, size * round / kRounds, size));
     }
+  }
+  // The last sixth of the big layer in 1/12 steps (about 2.8 MiB each).
+  const auto& [big_id, big_size] = layers[1];
+  constexpr int kCrawl = 12;
+  for (int step = 1; step <= kCrawl; ++step) {
+    const int64_t rest = big_size / kRounds;
+    lines.push_back(
+        Downloading(big_id, big_size - rest + rest * step / kCrawl, big_size));
   }
   for (const auto& [id, size] : layers) {
     lines.push_back(absl::StrCat(
@@ -91,8 +104,8 @@ std::vector<std::string> PullLines() {
 FakeDockerEngine::Script EngineScript() {
   FakeDockerEngine::Script script;
   script.pull_lines = PullLines();
-  // 28 lines: a pull of about two seconds.
-  script.pull_line_delay = absl::Milliseconds(70);
+  // 41 lines: a pull of about two and a half seconds.
+  script.pull_line_delay = absl::Milliseconds(60);
   script.container_status = "exited";
   script.container_exit_code = 1;
   script.container_logs = "fake Docker engine: this container runs no model\n";
