@@ -41,6 +41,8 @@ struct CommandIo {
   // True when `in` is a terminal a person answers on; commands ask
   // questions only then.
   bool is_tty = false;
+  // True when `err` is a terminal: progress may be redrawn in place there.
+  bool err_is_tty = false;
 };
 
 struct CliContext {

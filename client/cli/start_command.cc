@@ -16,6 +16,9 @@ constexpr double kMinimumWaitSeconds = 0.1;
 
 tao::inference::v1::StartRequest BuildStartRequest(const StartArgs& args) {
   tao::inference::v1::StartRequest request;
+  // With --wait, WaitReady shows the launch (image pull, start) as it goes
+  // instead of Start blocking silently through it.
+  request.set_return_on_accept(args.wait);
   request.set_platform(args.platform);
   request.set_network_arch(args.network_arch);
   request.set_model_path(args.model_path);
@@ -66,7 +69,7 @@ int RunStart(const CliContext& context, const StartArgs& args) {
       out << "Next: tao-infer wait " << service.job_id() << std::endl;
       return 0;
     }
-    out << "Waiting for the model to load..." << std::endl;
+    out << "Waiting for the service to be ready..." << std::endl;
   }
   if (!args.wait) {
     PrintJson(context.io.out, ProtoToJson(response));

@@ -6,6 +6,7 @@
 #include "client/cli/exit_codes.h"
 #include "client/cli/human_output.h"
 #include "client/cli/json_output.h"
+#include "client/cli/progress_display.h"
 
 namespace tao::cli {
 namespace {
@@ -56,12 +57,16 @@ WaitOutcome FollowWaitReady(const CliContext& context,
   std::unique_ptr<grpc::ClientContext> call =
       context.NewCall(wait + kDeadlineGrace);
   auto reader = context.stub.WaitReady(call.get(), request);
+  WaitProgressDisplay display(context.io.out, context.io.err,
+                              context.io.err_is_tty);
   WaitReadyEvent event;
   while (reader->Read(&event)) {
-    if (!context.json) context.io.out << FormatWaitEvent(event) << std::endl;
+    if (!context.json) display.Show(event);
     outcome.final_state = event.state();
     outcome.events.push_back(event);
   }
+  // The summary and errors come next on the same terminal.
+  display.Finish();
   const grpc::Status status = reader->Finish();
   if (!status.ok()) {
     outcome.error = context.RpcError(status);

@@ -25,8 +25,9 @@ struct WaitOutcome {
   int exit_code() const;
 };
 
-// Streams WaitReady for `job_id`. Without --json each event is printed to
-// context.io.out as it arrives. `timeout_seconds` goes to the server (unset:
+// Streams WaitReady for `job_id`. Without --json each event is shown as it
+// arrives (WaitProgressDisplay: a line on context.io.out, image-pull bytes
+// as a bar on a terminal stderr). `timeout_seconds` goes to the server (unset:
 // the server's default, 600 s); the call's own deadline is a little later
 // so the server's answer wins.
 WaitOutcome FollowWaitReady(const CliContext& context,

@@ -26,6 +26,7 @@ using tao::cli::testing::RichStatus;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 using namespace tao::inference::v1;  // NOLINT: test-only brevity
 
@@ -78,17 +79,19 @@ class CommandsTest : public ::testing::Test {
  protected:
   // Runs tao-infer with `args`; --server defaults to the fake.
   Result Run(const std::vector<std::string>& args,
-             const std::string& input = "", bool tty = false) {
-    return RunWithDefault(args, server_.address(), input, tty);
+             const std::string& input = "", bool tty = false,
+             bool err_tty = false) {
+    return RunWithDefault(args, server_.address(), input, tty, err_tty);
   }
 
   Result RunWithDefault(const std::vector<std::string>& args,
                         const std::string& default_server,
-                        const std::string& input = "", bool tty = false) {
+                        const std::string& input = "", bool tty = false,
+                        bool err_tty = false) {
     std::istringstream in(input);
     std::ostringstream out;
     std::ostringstream err;
-    CommandIo io{in, out, err, tty};
+    CommandIo io{in, out, err, tty, err_tty};
     int code = RunCli(args, default_server, io);
     return {code, out.str(), err.str()};
   }
@@ -398,7 +401,65 @@ TEST_F(CommandsTest, StartWithWaitFollowsTheServiceUntilReady) {
   EXPECT_EQ(json["wait"]["events"].size(), 2u);
 }
 
+TEST_F(CommandsTest, StartAsksToReturnOnAcceptOnlyWithWait) {
+  *fake().start_response.mutable_service() = MakeService("job-new", "a");
+  fake().wait_events = {Event(SERVICE_STATE_READY, PHASE_READY, "", 1)};
+  Run({"start", "--platform", "p", "--network-arch", "a", "--model-path",
+       "/m"});
+  Run({"start", "--platform", "p", "--network-arch", "a", "--model-path", "/m",
+       "--wait"});
+  Run({"start", "--platform", "p", "--network-arch", "a", "--model-path", "/m",
+       "--wait", "--json"});
+  const auto starts = fake().calls().start;
+  ASSERT_EQ(starts.size(), 3u);
+  // Without --wait Start returns once the platform runs the service, as
+  // before; with it the wait shows the launch.
+  EXPECT_FALSE(starts[0].return_on_accept());
+  EXPECT_TRUE(starts[1].return_on_accept());
+  EXPECT_TRUE(starts[2].return_on_accept());
+}
+
 // ---- wait -------------------------------------------------------------------
+
+WaitReadyEvent PullBytes(int64_t done, int64_t total, int seconds) {
+  WaitReadyEvent event =
+      Event(SERVICE_STATE_PENDING, PHASE_PULLING, "pulling", seconds);
+  event.set_bytes_done(done);
+  event.set_bytes_total(total);
+  return event;
+}
+
+TEST_F(CommandsTest, WaitDrawsThePullAsABarOnATerminalStderr) {
+  constexpr int64_t kMiB = 1024 * 1024;
+  fake().wait_events = {PullBytes(0, 800 * kMiB, 0),
+                        PullBytes(400 * kMiB, 800 * kMiB, 1),
+                        PullBytes(800 * kMiB, 800 * kMiB, 2),
+                        Event(SERVICE_STATE_READY, PHASE_READY, "", 3)};
+  Result tty = Run({"wait", "job-a"}, "", /*tty=*/false, /*err_tty=*/true);
+  EXPECT_EQ(tty.exit_code, 0) << tty.err;
+  EXPECT_THAT(tty.err,
+              HasSubstr("\rpulling  [##########----------]  50%  400.0 MiB / "
+                        "800.0 MiB\rpulling  [####################] 100%  "
+                        "800.0 MiB / 800.0 MiB\n"));
+  EXPECT_THAT(tty.out, AllOf(Not(HasSubstr("%")), HasSubstr("READY"),
+                             HasSubstr("is ready")));
+
+  Result piped = Run({"wait", "job-a"});
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_THAT(piped.err, Not(HasSubstr("pulling")));
+  EXPECT_THAT(piped.out,
+              AllOf(HasSubstr("pulling    0%  0 B / 800.0 MiB\n"),
+                    HasSubstr("pulling   50%  400.0 MiB / 800.0 MiB\n"),
+                    HasSubstr("pulling  100%  800.0 MiB / 800.0 MiB\n"),
+                    HasSubstr("READY"), Not(HasSubstr("\r"))));
+
+  // Scripts get every event, bytes included, and no bar.
+  Result json =
+      Run({"wait", "job-a", "--json"}, "", /*tty=*/false, /*err_tty=*/true);
+  EXPECT_THAT(json.err, IsEmpty());
+  ASSERT_EQ(json.Json()["events"].size(), 4u);
+  EXPECT_EQ(json.Json()["events"][1]["bytes_done"], "419430400");
+}
 
 TEST_F(CommandsTest, WaitPrintsProgressAndExitsZeroWhenReady) {
   fake().wait_events = {

@@ -2,8 +2,11 @@
 
 #include <httplib.h>
 
+#include <cstdint>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 
 namespace tao::platforms::local_docker::testing {
@@ -66,8 +69,10 @@ FakeDockerEngine::FakeDockerEngine(Script script)
     auto lines = std::make_shared<std::vector<std::string>>(script_.pull_lines);
     response.set_chunked_content_provider(
         "application/json",
-        [lines, next = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+        [lines, delay = script_.pull_line_delay, next = size_t{0}](
+            size_t, httplib::DataSink& sink) mutable {
           if (next < lines->size()) {
+            absl::SleepFor(delay);
             const std::string chunk = (*lines)[next++] + "\r\n";
             sink.write(chunk.data(), chunk.size());
           } else {
@@ -92,11 +97,37 @@ FakeDockerEngine::FakeDockerEngine(Script script)
         record(request);
         response.status = 204;
       });
-  s.Get(v + R"(/containers/([^/]+)/json)", [record](
+  s.Get(v + R"(/containers/([^/]+)/json)",
+        [this, record](const httplib::Request& request,
+                       httplib::Response& response) {
+          record(request);
+          const bool running = script_.container_status == "running";
+          Json(response, 200,
+               {{"State",
+                 {{"Status", script_.container_status},
+                  {"Running", running},
+                  {"ExitCode", running ? 0 : script_.container_exit_code}}}});
+        });
+  // A container made without a TTY: stdout and stderr multiplexed in frames
+  // of an 8-byte header (stream type, 3 zero bytes, big-endian length) and
+  // the payload ("Stream format" in the ContainerAttach reference; the
+  // Content-Type is the one API 1.42+ sends).
+  s.Get(v + R"(/containers/([^/]+)/logs)", [this, record](
                                                const httplib::Request& request,
                                                httplib::Response& response) {
     record(request);
-    Json(response, 200, {{"State", {{"Status", "running"}, {"ExitCode", 0}}}});
+    std::string body;
+    const std::string& text = script_.container_logs;
+    if (!text.empty()) {
+      body.assign("\x01\0\0\0", 4);  // stdout
+      const uint32_t size = static_cast<uint32_t>(text.size());
+      for (int shift : {24, 16, 8, 0}) {
+        body.push_back(static_cast<char>((size >> shift) & 0xff));
+      }
+      body += text;
+    }
+    response.status = 200;
+    response.set_content(body, "application/vnd.docker.multiplexed-stream");
   });
   s.set_error_handler(
       [record](const httplib::Request& request, httplib::Response& response) {

@@ -5,8 +5,8 @@
 // shapes follow the Docker Engine API reference (v1.41-v1.45): /version,
 // /images/{name}/json, /images/create (a stream of JSON progress lines that
 // may end with {"error":..,"errorDetail":{"message":..}} under HTTP 200),
-// /networks/{id}, /containers/create, /containers/{id}/start and
-// /containers/{id}/json.
+// /networks/{id}, /containers/create, /containers/{id}/start,
+// /containers/{id}/json and /containers/{id}/logs.
 #ifndef TAO_TESTS_PLATFORMS_LOCAL_DOCKER_FAKE_DOCKER_ENGINE_H_
 #define TAO_TESTS_PLATFORMS_LOCAL_DOCKER_FAKE_DOCKER_ENGINE_H_
 
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace httplib {
 class Server;
@@ -32,6 +33,16 @@ class FakeDockerEngine {
     // Lines the pull streams (HTTP 200); the image exists afterwards unless
     // one of them is an error.
     std::vector<std::string> pull_lines;
+    // Pause before each pull line, so that a pull takes as long as a real
+    // one and its progress can be watched.
+    absl::Duration pull_line_delay = absl::ZeroDuration();
+    // What /containers/{id}/json says of every container: State.Status
+    // ("running", "exited", ...) and, once exited, State.ExitCode.
+    std::string container_status = "running";
+    int container_exit_code = 0;
+    // What the container printed (stdout), as /containers/{id}/logs
+    // returns it.
+    std::string container_logs;
   };
 
   struct Recorded {
