@@ -20,6 +20,11 @@ constexpr absl::Duration kCancelWait = absl::Seconds(60);
 
 }  // namespace
 
+bool IsUnfinishedLaunch(const registry::ServiceEntry& entry) {
+  return entry.state == StateName(v1::SERVICE_STATE_PENDING) &&
+         entry.reason == kLaunchingReason;
+}
+
 ServiceManager::~ServiceManager() {
   // Launches in flight give up (their drivers remove what they made) and
   // record why; none may outlive the manager.
@@ -94,7 +99,10 @@ absl::StatusOr<registry::ServiceEntry> ServiceManager::RunLaunch(
           *options_.registry, job_id, [&](registry::ServiceEntry& stored) {
             stored.state = std::string(StateName(v1::SERVICE_STATE_FAILED));
             stored.reason = std::string(status.message());
-            stored.host_port.reset();  // nothing holds it
+            // Nothing runs: no port is held, and no address to poll
+            // (WaitReady reports the reason instead).
+            stored.host_port.reset();
+            stored.host_url.clear();
           });
     }
     if (!recorded.ok()) {

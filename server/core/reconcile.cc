@@ -53,8 +53,7 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
     // launched it stopped mid-launch. The platform may know more of the
     // workload than the launch could record.
     const bool interrupted =
-        entry.state == StateName(v1::SERVICE_STATE_PENDING) &&
-        !launches_.Find(id).has_value();
+        IsUnfinishedLaunch(entry) && !launches_.Find(id).has_value();
     platforms::Placement placement = PlacementOf(entry);
     const absl::StatusOr<std::vector<platforms::OwnedWorkload>>* listed =
         nullptr;

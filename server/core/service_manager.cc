@@ -339,7 +339,7 @@ absl::StatusOr<v1::StartResponse> ServiceManager::Start(
   entry.num_gpus = spec.num_gpus;
   entry.request_id = request.request_id();
   entry.state = std::string(StateName(v1::SERVICE_STATE_PENDING));
-  entry.reason = "launching";
+  entry.reason = std::string(kLaunchingReason);
   if (reserved_port != 0) entry.host_port = reserved_port;
   if (absl::Status s =
           options_.registry->Mutate([&](registry::RegistryState& state) {

@@ -31,6 +31,11 @@
 
 namespace tao::core {
 
+// The reason of a registry entry whose launch has not ended (state
+// PENDING): a server that finds one at startup was stopped mid-launch.
+inline constexpr absl::string_view kLaunchingReason = "launching";
+bool IsUnfinishedLaunch(const registry::ServiceEntry& entry);
+
 class ServiceManager {
  public:
   struct Options {

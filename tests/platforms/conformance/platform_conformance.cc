@@ -1,6 +1,8 @@
 #include "tests/platforms/conformance/platform_conformance.h"
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -86,10 +88,19 @@ LaunchSpec ReferenceBackendSpec(const std::string& execution_backend,
 
 void CheckLifecycle(Platform& platform, const LaunchSpec& spec,
                     absl::Duration patience) {
+  std::optional<Placement> reported;
   absl::StatusOr<Placement> placement =
-      platform.Launch(spec, [](const ProgressEvent&) {});
+      platform.Launch(spec, [&](const ProgressEvent& event) {
+        if (event.placement.has_value() && !reported.has_value()) {
+          reported = event.placement;
+        }
+      });
   ASSERT_TRUE(placement.ok()) << "Launch: " << placement.status();
   EXPECT_EQ(placement->job_id, spec.job_id);
+  // A restart must find the workload: its ids are reported before Launch
+  // returns (ProgressEvent::placement).
+  ASSERT_TRUE(reported.has_value()) << "Launch reported no placement";
+  EXPECT_EQ(reported->job_id, spec.job_id);
   EXPECT_FALSE(placement->host_url.empty()) << "Launch gave no host_url";
   EXPECT_EQ(platform.HostPortScopeOf(*placement), platform.HostPortScope(spec))
       << "the scope of a placement must be the scope of its spec";
@@ -124,6 +135,34 @@ void CheckLifecycle(Platform& platform, const LaunchSpec& spec,
       << "still " << PhaseName(state->phase) << " after Terminate";
   EXPECT_TRUE(platform.Terminate(*placement).ok())
       << "a second Terminate must be OK";
+}
+
+void CheckCancelledLaunch(Platform& platform, LaunchSpec spec,
+                          absl::Duration patience) {
+  // Cancelled as soon as the workload has ids: the hardest moment, since
+  // something exists that the driver must remove.
+  std::optional<Placement> reported;
+  std::atomic<bool> cancel{false};
+  spec.cancelled = [&cancel] { return cancel.load(); };
+  absl::StatusOr<Placement> placement =
+      platform.Launch(spec, [&](const ProgressEvent& event) {
+        if (event.placement.has_value() && !reported.has_value()) {
+          reported = event.placement;
+          cancel = true;
+        }
+      });
+  EXPECT_TRUE(absl::IsCancelled(placement.status()))
+      << "a cancelled Launch must end CANCELLED: " << placement.status();
+  ASSERT_TRUE(reported.has_value()) << "Launch reported no placement";
+  const absl::Time give_up = absl::Now() + patience;
+  absl::StatusOr<RuntimeState> state = platform.Inspect(*reported);
+  while (state.ok() && Runs(state->phase) && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(200));
+    state = platform.Inspect(*reported);
+  }
+  ASSERT_TRUE(state.ok()) << "Inspect: " << state.status();
+  EXPECT_FALSE(Runs(state->phase))
+      << "a cancelled launch left its workload " << PhaseName(state->phase);
 }
 
 void CheckMissingWorkload(Platform& platform, const Placement& missing) {
@@ -225,6 +264,10 @@ void PlatformConformanceTest::TearDown() {
 
 TEST_P(PlatformConformanceTest, LaunchInspectLogsListTerminate) {
   CheckLifecycle(*platform_, env_->NewSpec(), env_->Patience());
+}
+
+TEST_P(PlatformConformanceTest, CancelledLaunchLeavesNothingRunning) {
+  CheckCancelledLaunch(*platform_, env_->NewSpec(), env_->Patience());
 }
 
 TEST_P(PlatformConformanceTest, MissingWorkloadIsMissingNotAnError) {

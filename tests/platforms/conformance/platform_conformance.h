@@ -63,13 +63,20 @@ LaunchSpec ReferenceBackendSpec(const std::string& execution_backend,
 
 using ConformanceEnvFactory = std::unique_ptr<ConformanceEnv> (*)();
 
-// Launch -> placement with the job id, a host_url and the spec's host-port
-// scope; Inspect -> running (after pending, within `patience`);
-// EnsureReachable leaves a reachable workload as it is; Logs answers;
-// ListOwned(server instance) lists it with its placement; Terminate -> OK,
-// after which Inspect says it no longer runs; Terminate again -> OK.
+// Launch -> a placement reported through progress, then one with the job
+// id, a host_url and the spec's host-port scope; Inspect -> running (after
+// pending, within `patience`); EnsureReachable leaves a reachable workload as
+// it is; Logs answers; ListOwned(server instance) lists it with its placement;
+// Terminate -> OK, after which Inspect says it no longer runs; Terminate again
+// -> OK.
 void CheckLifecycle(Platform& platform, const LaunchSpec& spec,
                     absl::Duration patience);
+
+// Launch cancelled (spec.cancelled() true) once it reported a placement:
+// Launch -> CANCELLED, and the reported workload stops running within
+// `patience`.
+void CheckCancelledLaunch(Platform& platform, LaunchSpec spec,
+                          absl::Duration patience);
 
 // A workload that does not exist: Inspect -> kMissing (not an error),
 // Terminate -> OK, Logs -> NOT_FOUND.

@@ -102,9 +102,10 @@ using conformance::PlatformConformanceTest;
 INSTANTIATE_TEST_SUITE_P(LocalDocker, PlatformConformanceTest,
                          ::testing::Values(&MakeDockerEnv));
 
-// The driver with one deliberate break of the contract: the engine's 404 on
-// DELETE passed on as NOT_FOUND (what a naive driver does), and a refused
-// launch that leaves its container behind.
+// The driver with deliberate breaks of the contract: the engine's 404 on
+// DELETE passed on as NOT_FOUND (what a naive driver does), a refused
+// launch that leaves its container behind, and a cancelled launch that
+// ends OK instead of CANCELLED.
 class BrokenDocker : public ForwardingPlatform {
  public:
   using ForwardingPlatform::ForwardingPlatform;
@@ -117,6 +118,17 @@ class BrokenDocker : public ForwardingPlatform {
   }
   absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
                                    const ProgressCallback& progress) override {
+    if (spec.cancelled) {
+      // Finishes the launch, then removes the workload but says OK.
+      LaunchSpec deaf = spec;
+      deaf.cancelled = nullptr;
+      absl::StatusOr<Placement> placement =
+          ForwardingPlatform::Launch(deaf, progress);
+      if (placement.ok() && spec.cancelled()) {
+        ForwardingPlatform::Terminate(*placement).IgnoreError();
+      }
+      return placement;
+    }
     if (spec.options.count("no_such_option") == 0) {
       return ForwardingPlatform::Launch(spec, progress);
     }
@@ -156,6 +168,12 @@ TEST_F(ConformanceCatchesBreaksTest, RefusedLaunchLeavingAWorkload) {
   EXPECT_NONFATAL_FAILURE(
       conformance::CheckUnknownOptionRefused(*broken_, env_.NewSpec()),
       "a refused launch left a workload behind");
+}
+
+TEST_F(ConformanceCatchesBreaksTest, CancelledLaunchEndingOk) {
+  EXPECT_NONFATAL_FAILURE(conformance::CheckCancelledLaunch(
+                              *broken_, env_.NewSpec(), absl::Seconds(1)),
+                          "a cancelled Launch must end CANCELLED");
 }
 
 }  // namespace

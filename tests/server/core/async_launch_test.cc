@@ -273,6 +273,7 @@ class InterruptedLaunchTest : public ServiceManagerTest {
     entry.platform = "scripted";
     entry.network_arch = "cosmos-rl";
     entry.state = "PENDING";
+    entry.reason = "launching";
     entry.host_port = 8080;
     entry.platform_job_id = platform_job_id;
     EXPECT_TRUE(registry_
