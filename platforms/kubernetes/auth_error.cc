@@ -34,8 +34,9 @@ std::string Hint(const KubeCredentials& c, long http_status) {
              "expired";
     }
     return absl::StrCat("check that the token or client certificate of user \"",
-                        c.user, "\" is still valid (kubectl --context ",
-                        c.context, " auth whoami), or pick another context");
+                        c.user.empty() ? "(none)" : c.user,
+                        "\" is still valid (kubectl --context ", c.context,
+                        " auth whoami), or pick another context");
   }
   return absl::StrCat(
       "check the RBAC rules for this identity in namespace ", c.namespace_,

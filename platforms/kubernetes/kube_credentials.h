@@ -8,7 +8,9 @@
 //      non-empty and the service-account token is a file (client-go
 //      clientcmd inClusterClientConfig.Possible, as kubectl).
 // From a kubeconfig, the named context or current-context gives cluster,
-// user and namespace (empty: "default").
+// user and namespace (empty: "default"). A context naming a user or cluster
+// that no file defines is an error here; kubectl goes on without
+// credentials (and prompts for a username) when the user is missing.
 //
 // Supported: server (http:// or https://), certificate-authority(-data),
 // insecure-skip-tls-verify, tls-server-name and proxy-url (kept; the shared
