@@ -14,7 +14,7 @@ absl::StatusOr<int> PortAllocator::Reserve(const std::string& scope,
                                            const std::set<int>& used) {
   const bool local = scope == platforms::kThisHostPortScope;
   absl::MutexLock lock(&mu_);
-  auto taken = [&](int port) {
+  auto taken = [&](int port) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return used.count(port) > 0 || reserved_.count({scope, port}) > 0;
   };
   if (requested != 0) {

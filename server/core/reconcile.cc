@@ -89,9 +89,10 @@ void ServiceManager::ReconcileAtStartup(const std::function<bool()>& stopped) {
         !(listed != nullptr && !listed->ok() &&
           !absl::IsUnimplemented(listed->status()))) {
       // Nothing of it runs: the registry must not claim it does.
+      const std::string removed_id = id;  // lambdas capture no bindings
       absl::Status removed =
           options_.registry->Mutate([&](registry::RegistryState& st) {
-            st.Remove(id);
+            st.Remove(removed_id);
             return absl::OkStatus();
           });
       platforms::LogWarning(absl::StrCat(
