@@ -70,8 +70,8 @@ void CurlHandlePool::Release(CURL* handle) {
 // libcurl locks in one callback and unlocks in the other, which the lock
 // analysis cannot follow.
 void CurlHandlePool::LockShared(CURL* /*handle*/, curl_lock_data data,
-                                curl_lock_access /*access*/, void* self)
-    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                                curl_lock_access /*access*/,
+                                void* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   static_cast<CurlHandlePool*>(self)->share_locks_[data].Lock();
 }
 
