@@ -171,8 +171,10 @@ void HandleCollection(const ApiContext& context, const ResourceInfo& info,
         response);
     return;
   }
+  // strconv.ParseBool's spellings (python sends "True").
   std::string watch = Param(request, "watch");
-  if (watch == "true" || watch == "1") {
+  if (watch == "true" || watch == "True" || watch == "TRUE" || watch == "1" ||
+      watch == "t" || watch == "T") {
     HandleWatch(context, info, ns, *labels, *fields, request, response);
     return;
   }
