@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -51,9 +52,9 @@ Target ParseTarget(const httplib::Request& request) {
   } else if (m == "DELETE") {
     target.verb = "delete";
   } else if (m == "GET") {
-    target.verb = !target.name.empty()                         ? "get"
-                  : request.get_param_value("watch") == "true" ? "watch"
-                                                               : "list";
+    std::string watch = request.get_param_value("watch");
+    bool watching = watch == "true" || watch == "True" || watch == "1";
+    target.verb = !target.name.empty() ? "get" : watching ? "watch" : "list";
   } else {
     target.verb = absl::AsciiStrToLower(m);
   }

@@ -42,7 +42,8 @@ class FakeServer:
     """One fake-kube-apiserver process over HTTPS with token and client-cert
     auth, plus a scratch directory for the clients that talk to it."""
 
-    def __init__(self, binary, make_certs_script, namespaces="default,ns1"):
+    def __init__(self, binary, make_certs_script, namespaces="default,ns1",
+                 tls=True):
         self.certs = certs(make_certs_script)
         self.dir = tempfile.mkdtemp(prefix="kube-fake-")
         self.home = os.path.join(self.dir, "home")
@@ -52,13 +53,17 @@ class FakeServer:
             f.write(f"{TOKEN},{USER}\n")
         port_file = os.path.join(self.dir, "port")
         self.log = open(os.path.join(self.dir, "server.log"), "w")
-        self.process = subprocess.Popen(
-            [binary, "--listen=127.0.0.1:0", f"--port-file={port_file}",
-             f"--tls-cert={self.certs}/server.crt",
-             f"--tls-key={self.certs}/server.key",
-             f"--client-ca={self.certs}/ca.crt",
-             f"--token-file={token_file}", f"--namespaces={namespaces}"],
-            stdout=self.log, stderr=self.log)
+        command = [binary, "--listen=127.0.0.1:0", f"--port-file={port_file}",
+                   f"--namespaces={namespaces}"]
+        if tls:
+            # Plain HTTP mode has no auth at all: kubectl would not send
+            # credentials over http:// anyway.
+            command += [f"--tls-cert={self.certs}/server.crt",
+                        f"--tls-key={self.certs}/server.key",
+                        f"--client-ca={self.certs}/ca.crt",
+                        f"--token-file={token_file}"]
+        self.process = subprocess.Popen(command, stdout=self.log,
+                                        stderr=self.log)
         deadline = time.monotonic() + 10
         while not os.path.exists(port_file):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -69,7 +74,7 @@ class FakeServer:
             time.sleep(0.01)
         with open(port_file) as f:
             self.port = int(f.read())
-        self.url = f"https://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self._ssl = ssl.create_default_context(cafile=f"{self.certs}/ca.crt")
 
     def stop(self):
@@ -102,13 +107,14 @@ class FakeServer:
             user["client-certificate"] = f"{self.certs}/client.crt"
             user["client-key"] = f"{self.certs}/client.key"
         context = {"cluster": "fake", "user": "u"}
+        cluster = {"server": self.url}
+        if self.url.startswith("https:"):
+            cluster["certificate-authority"] = f"{self.certs}/ca.crt"
         if namespace:
             context["namespace"] = namespace
         config = {
             "apiVersion": "v1", "kind": "Config",
-            "clusters": [{"name": "fake", "cluster": {
-                "server": self.url,
-                "certificate-authority": f"{self.certs}/ca.crt"}}],
+            "clusters": [{"name": "fake", "cluster": cluster}],
             "users": [{"name": "u", "user": user}],
             "contexts": [{"name": "ctx", "context": context}],
             "current-context": "ctx",
@@ -123,7 +129,8 @@ class FakeServer:
         request = urllib.request.Request(self.url + path, data=data,
                                          method=method)
         try:
-            with urllib.request.urlopen(request, context=self._ssl,
+            context = self._ssl if self.url.startswith("https:") else None
+            with urllib.request.urlopen(request, context=context,
                                         timeout=10) as response:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as e:

@@ -368,6 +368,21 @@ class KubectlConformance(unittest.TestCase):
                                 "message": "Unauthorized",
                                 "reason": "Unauthorized", "code": 401})
 
+    def test_no_token_over_plain_http(self):
+        # "only try to read the auth information if we are secure"
+        # (clientcmd/client_config.go): over http:// kubectl sends no token.
+        server = fake_harness.FakeServer(ARGS.fake, ARGS.make_certs,
+                                         tls=False)
+        self.addCleanup(server.stop)
+        config = server.kubeconfig("http-config")
+        self.assertIn('"token"', open(config).read())
+        code, out, err = self.kubectl("get", "pods", "-o", "name",
+                                      config=config)
+        self.assertEqual((code, out, err), (0, "", ""))
+        requests = server.requests()
+        self.assertTrue(requests)
+        self.assertFalse(any(r["authorization"] for r in requests))
+
     def test_client_certificate(self):
         config = self.server.kubeconfig("mtls-config", token=None,
                                         client_cert=True)

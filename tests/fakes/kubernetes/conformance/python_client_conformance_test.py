@@ -400,6 +400,21 @@ class PythonClientConformance(unittest.TestCase):
                        "status": "Failure", "message": "Unauthorized",
                        "reason": "Unauthorized", "code": 401}))
 
+    def test_token_is_sent_over_plain_http(self):
+        # Unlike kubectl, the python client sends its token to http:// too.
+        server = fake_harness.FakeServer(ARGS.fake, ARGS.make_certs,
+                                         tls=False)
+        self.addCleanup(server.stop)
+        config = k8s.Configuration()
+        config.host = server.url
+        config.api_key = {"authorization": f"Bearer {fake_harness.TOKEN}"}
+        api_client = k8s.ApiClient(config)
+        self.addCleanup(api_client.rest_client.pool_manager.clear)
+        self.addCleanup(api_client.close)
+        self.assertEqual(k8s.CoreV1Api(api_client).list_namespaced_secret(
+            "default").items, [])
+        self.assertTrue(server.requests()[-1]["authorization"])
+
     def test_client_certificate(self):
         core = k8s.CoreV1Api(self.client(token=None, client_cert=True))
         self.assertEqual(core.list_namespaced_pod("default").items, [])
