@@ -115,7 +115,7 @@ void HandleWatch(const ApiContext& context, const ResourceInfo& info,
           if (matches(event) && !write(event)) return false;
         }
         state->initial.clear();
-        if (absl::Now() >= state->deadline) {
+        if (absl::Now() >= state->deadline || cluster->stopping()) {
           sink.done();
           return true;
         }

@@ -80,12 +80,19 @@ Cluster::Cluster(Options options)
   gc_thread_ = std::thread([this] { GcLoop(); });
 }
 
-Cluster::~Cluster() {
+Cluster::~Cluster() { Shutdown(); }
+
+void Cluster::Shutdown() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  gc_thread_.join();
+  if (gc_thread_.joinable()) gc_thread_.join();
+}
+
+bool Cluster::stopping() const {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
 }
 
 std::string Cluster::NewUid() {

@@ -46,6 +46,10 @@ class Cluster : public PodStatusSink {
   };
   explicit Cluster(Options options);
   ~Cluster() override;
+  // Wakes and ends every watch and stops the garbage collector; call before
+  // stopping the HTTP server so that it need not wait for open watches.
+  void Shutdown();
+  bool stopping() const;
 
   // field_validation: "Strict", "Warn", "Ignore" or "" (Warn);
   // manager: the managedFields manager.

@@ -167,6 +167,7 @@ absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> FakeKubeApiServer::Start(
 }
 
 FakeKubeApiServer::~FakeKubeApiServer() {
+  if (cluster_) cluster_->Shutdown();  // ends open watches
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
   cluster_.reset();  // stops the garbage collector before the runner goes
@@ -184,6 +185,21 @@ void FakeKubeApiServer::Handle(const httplib::Request& request,
   // only large responses; the fake never does. (The Request is a mutable
   // local of httplib's loop; the handler API merely hands it out const.)
   const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
+  try {
+    HandleRequest(request, response);
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong JSON type (e.g. a numeric name); the real
+    // server's decoder also answers 400.
+    response.headers.clear();
+    SendAnswer(
+        FromError(BadRequest(absl::StrCat(
+            "the request body has a field of the wrong type: ", e.what()))),
+        response);
+  }
+}
+
+void FakeKubeApiServer::HandleRequest(const httplib::Request& request,
+                                      httplib::Response& response) {
   if (absl::StartsWith(request.path, "/_fake/")) {
     HandleControlRequest({cluster_.get(), &faults_, &requests_}, request,
                          response);

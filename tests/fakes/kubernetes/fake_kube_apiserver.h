@@ -54,6 +54,8 @@ class FakeKubeApiServer {
  private:
   FakeKubeApiServer() = default;
   void Handle(const httplib::Request& request, httplib::Response& response);
+  void HandleRequest(const httplib::Request& request,
+                     httplib::Response& response);
 
   Options options_;
   std::unique_ptr<PodRunner> runner_;

@@ -121,6 +121,18 @@ TEST_F(FakeKubeApiServerTest, WireErrors) {
   EXPECT_EQ(patch->status, 405);
 }
 
+TEST_F(FakeKubeApiServerTest, WrongJsonTypesAreBadRequests) {
+  json job = Job("j");
+  job["metadata"]["name"] = 7;
+  auto created = Post(kJobs, job);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 400);
+  EXPECT_EQ(json::parse(created->body)["reason"], "BadRequest");
+  auto script = Post("/_fake/faults", {{"path", ".*"}, {"code", "500"}});
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 400);
+}
+
 TEST_F(FakeKubeApiServerTest, WarnsOnUnknownFieldsByDefault) {
   json job = Job("j");
   job["spec"]["foo"] = 1;
