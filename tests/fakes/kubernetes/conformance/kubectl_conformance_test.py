@@ -255,6 +255,27 @@ class KubectlConformance(unittest.TestCase):
         self.assertEqual(
             err, f'Error from server (NotFound): pods "{pod}" not found\n')
 
+    def test_delete_job_default_is_background(self):
+        self.create_job()
+        pod = self.server.job_pod("tj1")
+        code, out, err = self.kubectl("delete", "job", "tj1")
+        self.assertEqual((code, out, err), (0, 'job.batch "tj1" deleted\n', ""))
+        deletes = [r for r in self.server.requests()
+                   if r["method"] == "DELETE"]
+        self.assertEqual(json.loads(deletes[0]["body"]),
+                         {"propagationPolicy": "Background"})
+        code, _, err = self.kubectl("get", "pod", pod)
+        self.assertEqual(
+            err, f'Error from server (NotFound): pods "{pod}" not found\n')
+
+    def test_wait_for_complete(self):
+        self.create_job()
+        self.server.script_job_pod("tj1", {"phase": "Succeeded"})
+        code, out, err = self.kubectl("wait", "--for=condition=complete",
+                                      "job/tj1", "--timeout=10s")
+        self.assertEqual((code, out, err),
+                         (0, "job.batch/tj1 condition met\n", ""))
+
     def test_delete_missing_job(self):
         code, out, err = self.kubectl("delete", "job", "nope")
         self.assertEqual(code, 1)
@@ -274,6 +295,10 @@ class KubectlConformance(unittest.TestCase):
                                  "jsonpath={.metadata.namespace}",
                                  config=config, check=0)
         self.assertEqual(out, "ns1")
+        pod = self.server.job_pod("tj1", namespace="ns1")
+        _, out, _ = self.kubectl("get", "pods", "--all-namespaces", "-o",
+                                 "name", check=0)
+        self.assertEqual(out, f"pod/{pod}\n")
 
     # --- Services and Secrets ------------------------------------------
 
