@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "tests/fakes/kubernetes/discovery.h"
+#include "tests/fakes/kubernetes/openapi_v2.h"
 #include "tests/fakes/kubernetes/resources.h"
 
 namespace tao::fakes::kubernetes {
@@ -270,6 +271,11 @@ void HandleApiRequest(const ApiContext& context,
   }
   if (get && path == "/apis") {
     SendJson(200, ApiGroupListDocument(), response);
+    return;
+  }
+  if (get && path == "/openapi/v2") {
+    response.status = 200;
+    response.set_content(OpenApiV2Protobuf(), kOpenApiV2ProtobufType);
     return;
   }
   if (get && path == "/openapi/v3") {

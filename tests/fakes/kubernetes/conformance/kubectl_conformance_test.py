@@ -1,6 +1,8 @@
 """fake-kube-apiserver against a real kubectl: exact outputs as the
 reference (/work/shared/reference/k8s-fake-fidelity.md, sections 2 and 4)
-says a real server produces them.
+says a real server produces them. Every version validates with its default
+--validate: 1.29+ through the fake's OpenAPI v3, 1.27/1.28 through its
+OpenAPI v2 (openapi_v2.h), 1.20 client-side against an empty v2 schema.
 
 usage: kubectl_conformance_test.py --fake BIN --make-certs SCRIPT
            --kubectl PATH|debian --version 1.NN [unittest args]
@@ -99,17 +101,10 @@ class KubectlConformance(unittest.TestCase):
                              f"{command}: {result.stdout}{result.stderr}")
         return result.returncode, result.stdout, result.stderr
 
-    def create_flags(self):
-        # kubectl up to 1.28 validates with OpenAPI v2 (protobuf,
-        # /openapi/v2), which the fake does not serve (seen: 1.27 and 1.28
-        # ask v2 only); 1.29+ use the fake's OpenAPI v3.
-        return ["--validate=false"] if minor() < 29 else []
-
     def create_job(self, name="tj1", extra=""):
         self.server.write(f"{name}.yaml", JOB_YAML.format(name=name,
                                                           extra=extra))
-        return self.kubectl("create", "-f", f"{name}.yaml",
-                            *self.create_flags())
+        return self.kubectl("create", "-f", f"{name}.yaml")
 
     # --- Jobs ----------------------------------------------------------
 
@@ -120,11 +115,8 @@ class KubectlConformance(unittest.TestCase):
         self.assertEqual(len(posts), 1)
         self.assertEqual(posts[0]["path"],
                          "/apis/batch/v1/namespaces/default/jobs")
-        if minor() >= 29:
-            self.assertIn("fieldValidation=Strict", posts[0]["query"])
-        elif minor() >= 25:
-            self.assertIn("fieldValidation=Ignore", posts[0]["query"])
         if minor() >= 25:
+            self.assertIn("fieldValidation=Strict", posts[0]["query"])
             self.assertIn("fieldManager=kubectl-create", posts[0]["query"])
         body = json.loads(posts[0]["body"])
         self.assertEqual(body["spec"]["backoffLimit"], 0)
@@ -147,17 +139,13 @@ class KubectlConformance(unittest.TestCase):
 
     def test_unknown_field(self):
         code, out, err = self.create_job(extra="  foo: 1\n")
-        if minor() >= 29:
+        if minor() >= 25:
             # --validate=strict (the default) sends fieldValidation=Strict.
             self.assertEqual(code, 1)
             self.assertEqual(
                 err, 'Error from server (BadRequest): error when creating '
                      '"tj1.yaml": Job in version "v1" cannot be handled as a '
                      'Job: strict decoding error: unknown field "spec.foo"\n')
-        elif minor() >= 25:
-            # --validate=false sends fieldValidation=Ignore: created, silently.
-            self.assertEqual((code, out, err),
-                             (0, "job.batch/tj1 created\n", ""))
         else:
             # No fieldValidation: the server warns and creates.
             self.assertEqual(code, 0, err)
@@ -285,8 +273,8 @@ class KubectlConformance(unittest.TestCase):
     def test_namespace_from_context(self):
         config = self.server.kubeconfig("ns1-config", namespace="ns1")
         self.server.write("tj1.yaml", JOB_YAML.format(name="tj1", extra=""))
-        self.kubectl("create", "-f", "tj1.yaml", *self.create_flags(),
-                     config=config, check=0)
+        self.kubectl("create", "-f", "tj1.yaml", config=config,
+                     check=0)
         self.server.job_pod("tj1", namespace="ns1")
         code, _, err = self.kubectl("get", "job", "tj1")  # default namespace
         self.assertEqual(
@@ -304,8 +292,7 @@ class KubectlConformance(unittest.TestCase):
 
     def test_service_create_get_delete(self):
         self.server.write("svc.yaml", SERVICE_YAML.format(name="svc1"))
-        code, out, err = self.kubectl("create", "-f", "svc.yaml",
-                                      *self.create_flags())
+        code, out, err = self.kubectl("create", "-f", "svc.yaml")
         self.assertEqual((code, out, err), (0, "service/svc1 created\n", ""))
         _, out, _ = self.kubectl(
             "get", "svc", "svc1", "-o",
@@ -332,8 +319,7 @@ class KubectlConformance(unittest.TestCase):
 
     def test_service_bad_name(self):
         self.server.write("svc.yaml", SERVICE_YAML.format(name="Bad_Svc"))
-        code, out, err = self.kubectl("create", "-f", "svc.yaml",
-                                      *self.create_flags())
+        code, out, err = self.kubectl("create", "-f", "svc.yaml")
         self.assertEqual(code, 1)
         self.assertEqual(
             err, 'The Service "Bad_Svc" is invalid: metadata.name: Invalid '
@@ -343,16 +329,14 @@ class KubectlConformance(unittest.TestCase):
         # From a manifest: "kubectl create secret generic" posts protobuf,
         # which the fake does not decode (README.md).
         self.server.write("secret.yaml", SECRET_YAML)
-        code, out, err = self.kubectl("create", "-f", "secret.yaml",
-                                      *self.create_flags())
+        code, out, err = self.kubectl("create", "-f", "secret.yaml")
         self.assertEqual((code, out, err), (0, "secret/s1 created\n", ""))
         _, out, _ = self.kubectl(
             "get", "secret", "s1", "-o",
             "jsonpath={.type} {.data.HF_TOKEN} {.data.OTHER} {.stringData}",
             check=0)
         self.assertEqual(out, "Opaque YWJj eHl6 ")
-        code, out, err = self.kubectl("create", "-f", "secret.yaml",
-                                      *self.create_flags())
+        code, out, err = self.kubectl("create", "-f", "secret.yaml")
         self.assertEqual(code, 1)
         self.assertEqual(
             err, 'Error from server (AlreadyExists): error when creating '
@@ -413,7 +397,7 @@ class KubectlConformance(unittest.TestCase):
                                         client_cert=True)
         self.server.write("tj1.yaml", JOB_YAML.format(name="tj1", extra=""))
         code, out, err = self.kubectl("create", "-f", "tj1.yaml",
-                                      *self.create_flags(), config=config)
+                                      config=config)
         self.assertEqual((code, out, err), (0, "job.batch/tj1 created\n", ""))
         self.assertFalse(any(r["authorization"]
                              for r in self.server.requests()))
