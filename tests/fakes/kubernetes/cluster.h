@@ -34,6 +34,7 @@ struct Answer {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 Answer FromError(const ApiError& error);
+Answer JsonAnswer(int code, nlohmann::json body);
 
 class Cluster : public PodStatusSink {
  public:
