@@ -205,6 +205,13 @@ class KubectlConformance(unittest.TestCase):
         _, out, _ = self.kubectl("get", "pods", "-l", "job-name=other",
                                  "-o", "name", check=0)
         self.assertEqual(out, "")
+        # Plain output asks for a Table; the fake answers the object and
+        # kubectl falls back to NAME/AGE columns (reference section 2).
+        _, out, _ = self.kubectl("get", "pods", "-l", "job-name=tj1",
+                                 check=0)
+        lines = out.splitlines()
+        self.assertEqual(lines[0].split(), ["NAME", "AGE"])
+        self.assertEqual(lines[1].split()[0], pod)
 
     def test_logs_job(self):
         self.create_job()
