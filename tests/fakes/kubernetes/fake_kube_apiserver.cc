@@ -1,0 +1,237 @@
+#include "tests/fakes/kubernetes/fake_kube_apiserver.h"
+
+#include <openssl/ssl.h>
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "httplib.h"
+#include "tests/fakes/kubernetes/api_routes.h"
+#include "tests/fakes/kubernetes/control_routes.h"
+#include "tests/fakes/kubernetes/scripted_pod_runner.h"
+
+namespace tao::fakes::kubernetes {
+namespace {
+
+using nlohmann::json;
+
+// What an injected 403/409 talks about: the resource, name and namespace
+// of the path, and the verb of the method.
+struct Target {
+  const ResourceInfo* info = &JobResource();
+  std::string ns, name, verb;
+};
+
+Target ParseTarget(const httplib::Request& request) {
+  Target target;
+  std::vector<std::string> parts =
+      absl::StrSplit(request.path, '/', absl::SkipEmpty());
+  size_t i = parts.size() > 0 && parts[0] == "api" ? 2 : 3;
+  std::string group = parts.size() > 1 && parts[0] == "apis" ? parts[1] : "";
+  if (i + 1 < parts.size() && parts[i] == "namespaces") {
+    target.ns = parts[i + 1];
+    i += 2;
+  }
+  if (i < parts.size()) {
+    const ResourceInfo* info = FindResource(group, "v1", parts[i]);
+    if (info != nullptr) target.info = info;
+    if (i + 1 < parts.size()) target.name = parts[i + 1];
+  }
+  const std::string& m = request.method;
+  if (m == "POST") {
+    target.verb = "create";
+    json body = json::parse(request.body, nullptr, false);
+    if (body.is_object() && body.contains("metadata")) {
+      target.name = body["metadata"].value("name", "");
+    }
+  } else if (m == "DELETE") {
+    target.verb = "delete";
+  } else if (m == "GET") {
+    std::string watch = request.get_param_value("watch");
+    bool watching = watch == "true" || watch == "True" || watch == "1";
+    target.verb = !target.name.empty() ? "get" : watching ? "watch" : "list";
+  } else {
+    target.verb = absl::AsciiStrToLower(m);
+  }
+  return target;
+}
+
+ApiError FaultError(const Fault& fault, const httplib::Request& request) {
+  Target target = ParseTarget(request);
+  switch (fault.code) {
+    case 401:
+      return Unauthorized();
+    case 403:
+      return Forbidden(*target.info, target.verb == "create" ? "" : target.name,
+                       target.verb, "system:serviceaccount:default:default",
+                       target.ns);
+    case 409:
+      if (target.verb == "create") {
+        return AlreadyExists(*target.info, target.name);
+      }
+      return Conflict(*target.info, target.name,
+                      "the object has been modified; please apply your "
+                      "changes to the latest version and try again");
+    case 429:
+      return TooManyRequests(1);
+    case 504:
+      return Timeout(fault.message);
+    default:
+      return InternalError(fault.message);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> FakeKubeApiServer::Start(
+    Options options) {
+  std::unique_ptr<FakeKubeApiServer> self(new FakeKubeApiServer());
+  self->runner_ = std::move(options.runner);
+  if (self->runner_ == nullptr) {
+    self->runner_ = std::make_unique<ScriptedPodRunner>();
+  }
+  self->options_ = std::move(options);
+  const Options& o = self->options_;
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "give both --tls-cert and --tls-key (or neither, for plain HTTP)");
+  }
+  if (!o.client_ca.empty() && o.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--client-ca needs HTTPS: give --tls-cert and --tls-key too");
+  }
+  absl::StatusOr<Authenticator> auth =
+      Authenticator::Create(o.token_file, !o.client_ca.empty());
+  if (!auth.ok()) return auth.status();
+  self->auth_ = std::make_unique<Authenticator>(*std::move(auth));
+
+  Cluster::Options cluster_options;
+  cluster_options.namespaces = o.namespaces;
+  cluster_options.runner = self->runner_.get();
+  self->cluster_ = std::make_unique<Cluster>(cluster_options);
+
+  if (!o.tls_cert.empty()) {
+    auto server = std::make_unique<httplib::SSLServer>(
+        o.tls_cert.c_str(), o.tls_key.c_str(),
+        o.client_ca.empty() ? nullptr : o.client_ca.c_str());
+    if (!server->is_valid()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot load the TLS files (cert ", o.tls_cert, ", key ", o.tls_key,
+          o.client_ca.empty() ? "" : ", client CA " + o.client_ca,
+          "); check that they exist and are PEM"));
+    }
+    if (!o.client_ca.empty()) {
+      // httplib also sets FAIL_IF_NO_PEER_CERT; a real apiserver only asks
+      // for a certificate, so token clients still get through.
+      SSL_CTX_set_verify(server->ssl_context(), SSL_VERIFY_PEER, nullptr);
+    }
+    self->server_ = std::move(server);
+    self->tls_ = true;
+  } else {
+    self->server_ = std::make_unique<httplib::Server>();
+  }
+  // Watches hold a thread for seconds and kubectl opens several
+  // connections: more threads than httplib's default 8.
+  self->server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  self->server_->set_payload_max_length(16 << 20);
+  FakeKubeApiServer* raw = self.get();
+  auto handler = [raw](const httplib::Request& request,
+                       httplib::Response& response) {
+    raw->Handle(request, response);
+  };
+  for (auto add :
+       {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
+        &httplib::Server::Delete, &httplib::Server::Patch}) {
+    (self->server_.get()->*add)(".*", handler);
+  }
+  if (o.port == 0) {
+    self->port_ = self->server_->bind_to_any_port(o.host);
+  } else if (self->server_->bind_to_port(o.host, o.port)) {
+    self->port_ = o.port;
+  }
+  if (self->port_ <= 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", o.host, ":", o.port,
+                     "; pick another --listen address or port 0"));
+  }
+  self->thread_ = std::thread([raw] { raw->server_->listen_after_bind(); });
+  // httplib 0.11 has no wait_until_ready(); the socket already listens
+  // (bind), so connections queue until the loop runs.
+  while (!self->server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
+  return self;
+}
+
+FakeKubeApiServer::~FakeKubeApiServer() {
+  if (cluster_) cluster_->Shutdown();  // ends open watches
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+  cluster_.reset();  // stops the garbage collector before the runner goes
+}
+
+std::string FakeKubeApiServer::url() const {
+  return absl::StrCat(tls_ ? "https" : "http", "://", options_.host, ":",
+                      port_);
+}
+
+void FakeKubeApiServer::Handle(const httplib::Request& request,
+                               httplib::Response& response) {
+  // httplib gzips JSON and text for clients that accept it, which holds a
+  // watch's events back until the stream ends. A real apiserver compresses
+  // only large responses; the fake never does. (The Request is a mutable
+  // local of httplib's loop; the handler API merely hands it out const.)
+  const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
+  try {
+    HandleRequest(request, response);
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong JSON type (e.g. a numeric name); the real
+    // server's decoder also answers 400.
+    response.headers.clear();
+    SendAnswer(
+        FromError(BadRequest(absl::StrCat(
+            "the request body has a field of the wrong type: ", e.what()))),
+        response);
+  }
+}
+
+void FakeKubeApiServer::HandleRequest(const httplib::Request& request,
+                                      httplib::Response& response) {
+  if (absl::StartsWith(request.path, "/_fake/")) {
+    HandleControlRequest({cluster_.get(), &faults_, &requests_}, request,
+                         response);
+    return;
+  }
+  size_t question = request.target.find('?');
+  requests_.Record({{"method", request.method},
+                    {"path", request.path},
+                    {"query", question == std::string::npos
+                                  ? ""
+                                  : request.target.substr(question + 1)},
+                    {"accept", request.get_header_value("Accept")},
+                    {"content_type", request.get_header_value("Content-Type")},
+                    {"user_agent", request.get_header_value("User-Agent")},
+                    {"authorization", request.has_header("Authorization")},
+                    {"body", request.body}});
+  if (!auth_->Authenticate(request).has_value()) {
+    SendAnswer(FromError(Unauthorized()), response);
+    return;
+  }
+  std::optional<Fault> fault = faults_.Take(request.method, request.path);
+  if (fault.has_value()) {
+    if (fault->delay_ms > 0)
+      absl::SleepFor(absl::Milliseconds(fault->delay_ms));
+    if (fault->code != 0) {
+      SendAnswer(FromError(FaultError(*fault, request)), response);
+      return;
+    }
+  }
+  HandleApiRequest({cluster_.get(), absl::StrCat(options_.host, ":", port_),
+                    options_.max_watch},
+                   request, response);
+}
+
+}  // namespace tao::fakes::kubernetes

@@ -1,0 +1,74 @@
+// A fake Kubernetes API server on 127.0.0.1, HTTP or HTTPS (optionally
+// asking for client certificates), for in-process use by driver tests and
+// behind the fake-kube-apiserver binary. What it implements and what not:
+// tests/fakes/kubernetes/README.md.
+#ifndef TAO_TESTS_FAKES_KUBERNETES_FAKE_KUBE_APISERVER_H_
+#define TAO_TESTS_FAKES_KUBERNETES_FAKE_KUBE_APISERVER_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "tests/fakes/kubernetes/auth.h"
+#include "tests/fakes/kubernetes/cluster.h"
+#include "tests/fakes/kubernetes/faults.h"
+#include "tests/fakes/kubernetes/pod_runner.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace tao::fakes::kubernetes {
+
+class FakeKubeApiServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 0;  // 0: any free port
+    // Both set: HTTPS. client_ca set too: request (not require) client
+    // certificates and verify them against it.
+    std::string tls_cert;
+    std::string tls_key;
+    std::string client_ca;
+    std::string token_file;  // lines "token,user"
+    std::vector<std::string> namespaces = {"default"};
+    absl::Duration max_watch = absl::Seconds(3);
+    // nullptr: a ScriptedPodRunner.
+    std::unique_ptr<PodRunner> runner;
+  };
+
+  static absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> Start(
+      Options options);
+  ~FakeKubeApiServer();
+
+  int port() const { return port_; }
+  // "https://127.0.0.1:PORT" or "http://...".
+  std::string url() const;
+  Cluster& cluster() { return *cluster_; }
+  FaultInjector& faults() { return faults_; }
+  RequestLog& requests() { return requests_; }
+
+ private:
+  FakeKubeApiServer() = default;
+  void Handle(const httplib::Request& request, httplib::Response& response);
+  void HandleRequest(const httplib::Request& request,
+                     httplib::Response& response);
+
+  Options options_;
+  std::unique_ptr<PodRunner> runner_;
+  std::unique_ptr<Cluster> cluster_;
+  std::unique_ptr<Authenticator> auth_;
+  FaultInjector faults_;
+  RequestLog requests_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  bool tls_ = false;
+};
+
+}  // namespace tao::fakes::kubernetes
+
+#endif  // TAO_TESTS_FAKES_KUBERNETES_FAKE_KUBE_APISERVER_H_
