@@ -217,7 +217,18 @@ void HandleItem(const ApiContext& context, const ResourceInfo& info,
       SendAnswer(FromError(MethodNotAllowed()), response);
       return;
     }
-    SendAnswer(context.cluster->Logs(ns, name, Param(request, "container")),
+    int64_t tail_lines = -1;
+    std::string tail = Param(request, "tailLines");
+    if (!tail.empty() &&
+        (!absl::SimpleAtoi(tail, &tail_lines) || tail_lines < 0)) {
+      SendAnswer(
+          FromError(BadRequest(absl::StrCat(
+              "tailLines must be a non-negative number, not \"", tail, "\""))),
+          response);
+      return;
+    }
+    SendAnswer(context.cluster->Logs(ns, name, Param(request, "container"),
+                                     tail_lines),
                response);
     return;
   }

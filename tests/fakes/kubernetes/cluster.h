@@ -67,8 +67,10 @@ class Cluster : public PodStatusSink {
   // handlers/delete.go).
   Answer Delete(const ResourceInfo& info, const std::string& ns,
                 const std::string& name, const nlohmann::json& options);
+  // tail_lines: the last N lines only (-1: all); follow is not modelled
+  // (the text so far is returned and the stream ends).
   Answer Logs(const std::string& ns, const std::string& pod,
-              const std::string& container);
+              const std::string& container, int64_t tail_lines = -1);
 
   // Watches: the current objects as ADDED events (for a watch from "0" or
   // no resourceVersion), and new events after `after` (waits until at

@@ -13,7 +13,7 @@ namespace tao::fakes::kubernetes {
 using nlohmann::json;
 
 Answer Cluster::Logs(const std::string& ns, const std::string& pod_name,
-                     const std::string& container) {
+                     const std::string& container, int64_t tail_lines) {
   json pod;
   {
     absl::MutexLock lock(&mu_);
@@ -56,7 +56,19 @@ Answer Cluster::Logs(const std::string& ns, const std::string& pod_name,
   absl::StatusOr<std::string> logs =
       options_.runner->Logs(ns, pod_name, chosen);
   if (!logs.ok()) return FromError(InternalError(logs.status().ToString()));
-  return Answer{200, nullptr, *logs, {}};
+  std::string text = *logs;
+  if (tail_lines >= 0) {
+    // Where each line starts; a final newline ends the last line.
+    std::vector<size_t> starts;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (i == 0 || text[i - 1] == '\n') starts.push_back(i);
+    }
+    if (static_cast<size_t>(tail_lines) < starts.size()) {
+      text = tail_lines == 0 ? ""
+                             : text.substr(starts[starts.size() - tail_lines]);
+    }
+  }
+  return Answer{200, nullptr, text, {}};
 }
 
 std::vector<WatchEvent> Cluster::CurrentAsAdded(const ResourceInfo& info,

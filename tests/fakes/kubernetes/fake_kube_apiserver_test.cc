@@ -69,6 +69,12 @@ TEST_F(FakeKubeApiServerTest, CreateRunsOnePodAndScriptsItsState) {
   ASSERT_TRUE(log);
   EXPECT_EQ(log->body, "hi");
   EXPECT_EQ(log->get_header_value("Content-Type"), "text/plain");
+  ASSERT_TRUE(Post("/_fake/pods/default/" + *pod,
+                   {{"phase", "Running"}, {"logs", "a\nb\nc\n"}}));
+  auto tail = client_->Get(
+      ("/api/v1/namespaces/default/pods/" + *pod + "/log?tailLines=2").c_str());
+  ASSERT_TRUE(tail);
+  EXPECT_EQ(tail->body, "b\nc\n");
   auto job = client_->Get((std::string(kJobs) + "/j").c_str());
   ASSERT_TRUE(job);
   EXPECT_EQ(json::parse(job->body)["status"]["active"], 1);

@@ -225,12 +225,14 @@ class KubectlConformance(unittest.TestCase):
                                            "logs": "line 1\nline 2\n"})
         code, out, err = self.kubectl("logs", "job/tj1")
         self.assertEqual((code, out, err), (0, "line 1\nline 2\n", ""))
+        code, out, err = self.kubectl("logs", "job/tj1", "--tail=1")
+        self.assertEqual((code, out, err), (0, "line 2\n", ""))
         log_gets = [r for r in self.server.requests()
                     if r["path"].endswith("/log")]
-        self.assertEqual(log_gets[-1]["path"],
+        self.assertEqual(log_gets[-2]["path"],
                          f"/api/v1/namespaces/default/pods/{pod}/log")
         if minor() >= 27:
-            self.assertEqual(log_gets[-1]["query"], "container=main")
+            self.assertEqual(log_gets[-2]["query"], "container=main")
 
     def test_delete_job_foreground_then_not_found(self):
         self.create_job()
