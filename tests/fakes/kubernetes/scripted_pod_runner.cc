@@ -1,5 +1,7 @@
 #include "tests/fakes/kubernetes/scripted_pod_runner.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -8,20 +10,27 @@ namespace tao::fakes::kubernetes {
 void ScriptedPodRunner::Start(const nlohmann::json& pod, PodStatusSink* sink) {
   std::string ns = pod["metadata"].value("namespace", "");
   std::string name = pod["metadata"].value("name", "");
+  std::optional<nlohmann::json> early;
   {
     absl::MutexLock lock(&mu_);
     Pod& entry = pods_[{ns, name}];
     entry.sink = sink;
     entry.ip = absl::StrCat("10.244.0.", next_ip_++ % 250 + 2);
+    if (auto it = early_.find({ns, name}); it != early_.end()) {
+      early = std::move(it->second);
+      early_.erase(it);
+    }
   }
   PodState state;  // scheduled, pulling: Pending / ContainerCreating
   state.waiting_reason = "ContainerCreating";
   sink->ReportPodState(ns, name, state);
+  if (early.has_value()) Script(ns, name, *early).IgnoreError();
 }
 
 void ScriptedPodRunner::Stop(const std::string& ns, const std::string& name) {
   absl::MutexLock lock(&mu_);
   pods_.erase({ns, name});
+  early_.erase({ns, name});
 }
 
 absl::StatusOr<std::string> ScriptedPodRunner::Logs(
@@ -47,9 +56,9 @@ absl::Status ScriptedPodRunner::Script(const std::string& ns,
     absl::MutexLock lock(&mu_);
     auto it = pods_.find({ns, name});
     if (it == pods_.end()) {
-      return absl::NotFoundError(
-          absl::StrCat("pod ", ns, "/", name,
-                       " does not exist (list pods to find its name)"));
+      // The cluster knows the pod (it checked) but has not started it.
+      early_[{ns, name}] = script;
+      return absl::OkStatus();
     }
     if (script.contains("logs")) {
       it->second.logs = script["logs"].get<std::string>();

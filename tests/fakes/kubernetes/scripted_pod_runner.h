@@ -31,6 +31,10 @@ class ScriptedPodRunner : public PodRunner {
   };
   absl::Mutex mu_;
   std::map<std::pair<std::string, std::string>, Pod> pods_ ABSL_GUARDED_BY(mu_);
+  // Scripts for pods the cluster made but has not handed to Start yet (it
+  // starts pods after releasing its lock); Start applies them.
+  std::map<std::pair<std::string, std::string>, nlohmann::json> early_
+      ABSL_GUARDED_BY(mu_);
   int next_ip_ ABSL_GUARDED_BY(mu_) = 10;
 };
 
