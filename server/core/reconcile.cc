@@ -167,7 +167,11 @@ void ServiceManager::ReportUnregisteredWorkloads(
       continue;
     }
     for (const platforms::OwnedWorkload& workload : *owned) {
-      if (state.entries().count(workload.job_id) > 0) continue;
+      // A Start that began after the registry was read is no stray.
+      if (state.entries().count(workload.job_id) > 0 ||
+          launches_.Find(workload.job_id).has_value()) {
+        continue;
+      }
       platforms::LogWarning(absl::StrCat(
           name, " runs ", workload.job_id, " (", workload.network_arch,
           "), started by this server but not in the registry ",
