@@ -1,17 +1,21 @@
 #include "tests/fakes/kubernetes/cluster.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "tests/fakes/kubernetes/fake_node.h"
 #include "tests/fakes/kubernetes/job_controller.h"
 #include "tests/fakes/kubernetes/object_defaults.h"
 #include "tests/fakes/kubernetes/object_meta.h"
+#include "tests/fakes/kubernetes/pod_env.h"
 #include "tests/fakes/kubernetes/pod_state.h"
 #include "tests/fakes/kubernetes/schema.h"
+#include "tests/fakes/kubernetes/service_network.h"
 
 namespace tao::fakes::kubernetes {
 
@@ -48,6 +52,9 @@ Cluster::Cluster(Options options)
     object["metadata"].erase("managedFields");
     store_.Put("namespaces", "", ns, object, true);
   }
+  json node = FakeNodeObject(now);
+  FillMetadata(node, "", NewUid(), "kubelet", now);
+  store_.Put("nodes", "", kNodeName, node, true);
   gc_thread_ = std::thread([this] { GcLoop(); });
 }
 
@@ -128,6 +135,7 @@ Answer Cluster::Create(const ResourceInfo& info, const std::string& ns,
   }
 
   std::vector<json> to_start;
+  json new_service;  // exposed once the lock is released
   Answer answer;
   {
     absl::MutexLock lock(&mu_);
@@ -142,13 +150,17 @@ Answer Cluster::Create(const ResourceInfo& info, const std::string& ns,
     std::string uid = NewUid();
     std::vector<FieldError> errors;
     ServiceAllocator allocator{
+        options_.node_port_min, options_.node_port_max,
         [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
           int n = next_cluster_ip_++;
           return absl::StrCat("10.96.", n / 250, ".", n % 250 + 1);
         },
         [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-          int port = 30000 + static_cast<int>(random_state_++ % 2768);
-          while (node_ports_.count(port)) port = 30000 + (port - 29999) % 2768;
+          const int base = options_.node_port_min;
+          const int size = options_.node_port_max - base + 1;
+          int port = base + static_cast<int>(random_state_++ % size);
+          while (node_ports_.count(port))
+            port = base + (port - base + 1) % size;
           node_ports_.insert(port);
           return port;
         },
@@ -195,16 +207,80 @@ Answer Cluster::Create(const ResourceInfo& info, const std::string& ns,
       to_start.insert(to_start.end(), started.begin(), started.end());
     } else if (info.resource == "pods") {
       to_start.push_back(stored);
+    } else if (info.resource == "services") {
+      new_service = stored;
     }
   }
   answer.headers.insert(answer.headers.end(), warnings.begin(), warnings.end());
+  if (!new_service.is_null() && options_.network != nullptr) {
+    absl::StatusOr<json> ingress = options_.network->Expose(new_service);
+    if (!ingress.ok()) {
+      // The object stays, as a cloud controller's failure leaves it.
+      std::fprintf(stderr, "fake-kube-apiserver: service %s/%s: %s\n",
+                   ns.c_str(), Name(new_service).c_str(),
+                   std::string(ingress.status().message()).c_str());
+    } else if (!ingress->is_null()) {
+      SetLoadBalancerIngress(ns, Name(new_service), *ingress).IgnoreError();
+    }
+  }
   StartPods(to_start);
   return answer;
 }
 
 void Cluster::StartPods(const std::vector<json>& pods) {
-  if (options_.runner == nullptr) return;
-  for (const json& pod : pods) options_.runner->Start(pod, this);
+  if (options_.runner == nullptr || pods.empty()) return;
+  std::vector<PodLaunch> launches;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const json& pod : pods) {
+      const std::string ns = pod["metadata"].value("namespace", "");
+      launches.push_back(ResolvePodLaunch(
+          pod, [&](const std::string& name) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return store_.Get("secrets", ns, name);
+          }));
+    }
+  }
+  for (const PodLaunch& launch : launches) options_.runner->Start(launch, this);
+}
+
+std::optional<TcpBackend> Cluster::ServiceEndpoint(const std::string& ns,
+                                                   const std::string& name,
+                                                   size_t port_index) const {
+  absl::MutexLock lock(&mu_);
+  const json* service = store_.Get("services", ns, name);
+  if (service == nullptr) return std::nullopt;
+  const json ports = (*service)["spec"].value("ports", json::array());
+  const json selector = (*service)["spec"].value("selector", json::object());
+  if (port_index >= ports.size() || selector.empty()) return std::nullopt;
+  const json target = ports[port_index].value("targetPort", json(nullptr));
+  for (const json& pod : store_.List("pods", ns)) {
+    const json labels = pod["metadata"].value("labels", json::object());
+    bool selected = true;
+    for (auto it = selector.begin(); it != selector.end(); ++it) {
+      if (labels.value(it.key(), "") != it.value()) selected = false;
+    }
+    const json status = pod.value("status", json::object());
+    bool ready = false;
+    for (const json& c : status.value("conditions", json::array())) {
+      if (c.value("type", "") == "Ready")
+        ready = c.value("status", "") == "True";
+    }
+    if (!selected || !ready || status.value("phase", "") != "Running" ||
+        status.value("podIP", "").empty() ||
+        pod["metadata"].contains("deletionTimestamp")) {
+      continue;
+    }
+    int port = target.is_number() ? target.get<int>() : 0;
+    if (target.is_string()) {  // a named container port
+      for (const json& c : pod["spec"].value("containers", json::array())) {
+        for (const json& p : c.value("ports", json::array())) {
+          if (p.value("name", "") == target) port = p.value("containerPort", 0);
+        }
+      }
+    }
+    if (port > 0) return TcpBackend{status["podIP"].get<std::string>(), port};
+  }
+  return std::nullopt;
 }
 
 std::vector<json> Cluster::OwnedPods(const std::string& ns,

@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
+#include "tests/fakes/common/tcp_forwarder.h"
 #include "tests/fakes/kubernetes/object_store.h"
 #include "tests/fakes/kubernetes/pod_runner.h"
 #include "tests/fakes/kubernetes/resources.h"
@@ -36,11 +38,20 @@ struct Answer {
 Answer FromError(const ApiError& error);
 Answer JsonAnswer(int code, nlohmann::json body);
 
+class ServiceNetwork;
+
 class Cluster : public PodStatusSink {
  public:
   struct Options {
     std::vector<std::string> namespaces = {"default"};
     PodRunner* runner = nullptr;  // not owned; must outlive the cluster
+    // Not owned; null: Services are objects only (no node ports, no load
+    // balancer addresses unless the control path sets them).
+    ServiceNetwork* network = nullptr;
+    // The apiserver's --service-node-port-range (tests that open node ports
+    // on this machine move it away from ports other tests use).
+    int node_port_min = 30000;
+    int node_port_max = 32767;
     // How long a foreground/orphan delete keeps the object (with
     // deletionTimestamp) before the garbage collector finishes it.
     absl::Duration gc_delay = absl::Milliseconds(200);
@@ -93,6 +104,13 @@ class Cluster : public PodStatusSink {
 
   void ReportPodState(const std::string& ns, const std::string& name,
                       const PodState& state) override;
+
+  // Where a connection to port `port_index` of Service `ns`/`name` goes:
+  // the address of a Running, Ready pod it selects and the port's
+  // targetPort (a number, or a container port's name).
+  std::optional<TcpBackend> ServiceEndpoint(const std::string& ns,
+                                            const std::string& name,
+                                            size_t port_index) const;
 
  private:
   struct GcTask {

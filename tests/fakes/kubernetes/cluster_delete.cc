@@ -8,6 +8,7 @@
 #include "tests/fakes/kubernetes/job_controller.h"
 #include "tests/fakes/kubernetes/object_meta.h"
 #include "tests/fakes/kubernetes/pod_state.h"
+#include "tests/fakes/kubernetes/service_network.h"
 
 namespace tao::fakes::kubernetes {
 
@@ -95,6 +96,9 @@ Answer Cluster::Delete(const ResourceInfo& info, const std::string& ns,
   }
   if (options_.runner != nullptr) {
     for (const std::string& pod : stopped) options_.runner->Stop(ns, pod);
+  }
+  if (info.resource == "services" && options_.network != nullptr) {
+    options_.network->Unexpose(ns, name);
   }
   StartPods(to_start);
   return answer;

@@ -10,7 +10,8 @@ using nlohmann::json;
 
 // Only the verbs the fake implements (no patch/update/deletecollection).
 json Verbs(const ResourceInfo& info) {
-  if (info.resource == "namespaces") return {"get", "list", "watch"};
+  // Namespaces and the node are made by the fake, not by clients.
+  if (!info.namespaced) return {"get", "list", "watch"};
   return {"create", "delete", "get", "list", "watch"};
 }
 

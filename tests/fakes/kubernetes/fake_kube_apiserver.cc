@@ -113,6 +113,21 @@ absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> FakeKubeApiServer::Start(
   Cluster::Options cluster_options;
   cluster_options.namespaces = o.namespaces;
   cluster_options.runner = self->runner_.get();
+  cluster_options.node_port_min = o.node_port_min;
+  cluster_options.node_port_max = o.node_port_max;
+  if (o.node_port_min < 1 || o.node_port_max > 65535 ||
+      o.node_port_min > o.node_port_max) {
+    return absl::InvalidArgumentError(
+        "--service-node-port-range wants MIN-MAX within 1-65535");
+  }
+  if (o.service_network) {
+    FakeKubeApiServer* raw = self.get();
+    self->network_ = std::make_unique<ServiceNetwork>(
+        [raw](const std::string& ns, const std::string& name, size_t port) {
+          return raw->cluster_->ServiceEndpoint(ns, name, port);
+        });
+    cluster_options.network = self->network_.get();
+  }
   self->cluster_ = std::make_unique<Cluster>(cluster_options);
 
   if (!o.tls_cert.empty()) {
@@ -129,6 +144,12 @@ absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> FakeKubeApiServer::Start(
       // httplib also sets FAIL_IF_NO_PEER_CERT; a real apiserver only asks
       // for a certificate, so token clients still get through.
       SSL_CTX_set_verify(server->ssl_context(), SSL_VERIFY_PEER, nullptr);
+      // Without a session id context OpenSSL refuses to resume a session
+      // when peers are verified (an "internal error" alert to clients that
+      // reuse sessions, as libcurl does).
+      static const unsigned char kSessionContext[] = "fake-kube-apiserver";
+      SSL_CTX_set_session_id_context(server->ssl_context(), kSessionContext,
+                                     sizeof(kSessionContext) - 1);
     }
     self->server_ = std::move(server);
     self->tls_ = true;
@@ -170,6 +191,7 @@ FakeKubeApiServer::~FakeKubeApiServer() {
   if (cluster_) cluster_->Shutdown();  // ends open watches
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
+  network_.reset();  // its connections look endpoints up in the cluster
   cluster_.reset();  // stops the garbage collector before the runner goes
 }
 

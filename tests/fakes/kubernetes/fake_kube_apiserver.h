@@ -16,6 +16,7 @@
 #include "tests/fakes/kubernetes/cluster.h"
 #include "tests/fakes/kubernetes/faults.h"
 #include "tests/fakes/kubernetes/pod_runner.h"
+#include "tests/fakes/kubernetes/service_network.h"
 
 namespace httplib {
 class Server;
@@ -38,6 +39,12 @@ class FakeKubeApiServer {
     absl::Duration max_watch = absl::Seconds(3);
     // nullptr: a ScriptedPodRunner.
     std::unique_ptr<PodRunner> runner;
+    // Node ports and load balancers that forward to pods (service_network.h);
+    // only useful when the runner runs pods for real.
+    bool service_network = false;
+    // --service-node-port-range.
+    int node_port_min = 30000;
+    int node_port_max = 32767;
   };
 
   static absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> Start(
@@ -59,6 +66,7 @@ class FakeKubeApiServer {
 
   Options options_;
   std::unique_ptr<PodRunner> runner_;
+  std::unique_ptr<ServiceNetwork> network_;
   std::unique_ptr<Cluster> cluster_;
   std::unique_ptr<Authenticator> auth_;
   FaultInjector faults_;

@@ -3,7 +3,11 @@
 //   fake-kube-apiserver --listen=127.0.0.1:0 --port-file=PATH
 //       [--tls-cert=F --tls-key=F [--client-ca=F]] [--token-file=F]
 //       [--namespaces=default,ns1] [--max-watch-seconds=3]
-// Runs until SIGTERM/SIGINT.
+//       [--pods=scripted|docker [--docker-host=unix:///...]
+//        [--owner=NAME]] [--service-node-port-range=30000-32767]
+// --pods=docker runs pods on the local Docker engine (DockerPodRunner) and
+// routes node ports and load balancers to them (ServiceNetwork); --owner
+// labels its containers. Runs until SIGTERM/SIGINT, then removes them.
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -13,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "tests/fakes/kubernetes/docker_pod_runner.h"
 #include "tests/fakes/kubernetes/fake_kube_apiserver.h"
 
 namespace {
@@ -27,7 +32,9 @@ int Usage(const std::string& why) {
                "usage: fake-kube-apiserver [--listen=127.0.0.1:0] "
                "[--port-file=PATH] [--tls-cert=F --tls-key=F] "
                "[--client-ca=F] [--token-file=F] [--namespaces=a,b] "
-               "[--max-watch-seconds=N]\n",
+               "[--max-watch-seconds=N] [--pods=scripted|docker] "
+               "[--docker-host=H] [--owner=NAME] "
+               "[--service-node-port-range=MIN-MAX]\n",
                why.c_str());
   return 2;
 }
@@ -35,9 +42,13 @@ int Usage(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  using tao::fakes::kubernetes::DockerPodRunner;
   using tao::fakes::kubernetes::FakeKubeApiServer;
   FakeKubeApiServer::Options options;
   std::string port_file;
+  std::string pods = "scripted";
+  DockerPodRunner::Options docker;
+  docker.owner = "fake-kube-apiserver";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     size_t eq = arg.find('=');
@@ -68,9 +79,33 @@ int main(int argc, char** argv) {
         return Usage("--max-watch-seconds wants a positive number");
       }
       options.max_watch = absl::Seconds(seconds);
+    } else if (key == "--pods") {
+      if (value != "scripted" && value != "docker") {
+        return Usage("--pods wants scripted or docker");
+      }
+      pods = value;
+    } else if (key == "--docker-host") {
+      docker.docker_host = value;
+    } else if (key == "--owner") {
+      docker.owner = value;
+    } else if (key == "--service-node-port-range") {
+      std::vector<std::string> range = absl::StrSplit(value, '-');
+      if (range.size() != 2 ||
+          !absl::SimpleAtoi(range[0], &options.node_port_min) ||
+          !absl::SimpleAtoi(range[1], &options.node_port_max)) {
+        return Usage("--service-node-port-range wants MIN-MAX");
+      }
     } else {
       return Usage("unknown flag " + key);
     }
+  }
+  if (pods == "docker") {
+    auto runner = DockerPodRunner::Create(docker);
+    if (!runner.ok()) {
+      return Usage(std::string(runner.status().message()));
+    }
+    options.runner = *std::move(runner);
+    options.service_network = true;
   }
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);

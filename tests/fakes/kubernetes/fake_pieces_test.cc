@@ -10,6 +10,7 @@
 #include "tests/fakes/kubernetes/job_controller.h"
 #include "tests/fakes/kubernetes/object_defaults.h"
 #include "tests/fakes/kubernetes/object_store.h"
+#include "tests/fakes/kubernetes/pod_env.h"
 #include "tests/fakes/kubernetes/pod_state.h"
 #include "tests/fakes/kubernetes/schema.h"
 #include "tests/fakes/kubernetes/selectors.h"
@@ -184,6 +185,59 @@ TEST(KubeFakePodStateTest, ScriptsAreCheckedAndCompleted) {
   ASSERT_TRUE(waiting.ok());
   EXPECT_EQ(waiting->phase, "Pending");
   EXPECT_FALSE(waiting->running);
+}
+
+json PodWithEnv(json env, json env_from) {
+  return {{"metadata", {{"name", "p"}, {"namespace", "ml"}}},
+          {"spec",
+           {{"containers",
+             {{{"name", "main"}, {"env", env}, {"envFrom", env_from}}}}}}};
+}
+
+TEST(PodEnvTest, EnvFromSecretsComeFirstAndEnvWins) {
+  const json secret = {{"data",
+                        {{"HF_TOKEN", "aGZfc2VjcmV0"},  // hf_secret
+                         {"A", "ZnJvbS1zZWNyZXQ="}}}};
+  PodLaunch launch = ResolvePodLaunch(
+      PodWithEnv({{{"name", "A"}, {"value", "from-env"}},
+                  {{"name", "B"},
+                   {"valueFrom",
+                    {{"secretKeyRef", {{"name", "s"}, {"key", "HF_TOKEN"}}}}}}},
+                 {{{"secretRef", {{"name", "s"}}}}}),
+      [&](const std::string& name) { return name == "s" ? &secret : nullptr; });
+  EXPECT_EQ(launch.config_error, "");
+  using Env = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(
+      launch.env,
+      (Env{{"A", "from-env"}, {"HF_TOKEN", "hf_secret"}, {"B", "hf_secret"}}));
+}
+
+TEST(PodEnvTest, AMissingSecretOrKeyIsAConfigError) {
+  const json secret = {{"data", json::object()}};
+  auto lookup = [&](const std::string& name) {
+    return name == "s" ? &secret : nullptr;
+  };
+  EXPECT_EQ(ResolvePodLaunch(PodWithEnv(json::array(),
+                                        {{{"secretRef", {{"name", "gone"}}}}}),
+                             lookup)
+                .config_error,
+            "secret \"gone\" not found");
+  EXPECT_EQ(
+      ResolvePodLaunch(
+          PodWithEnv({{{"name", "B"},
+                       {"valueFrom",
+                        {{"secretKeyRef", {{"name", "s"}, {"key", "K"}}}}}}},
+                     json::array()),
+          lookup)
+          .config_error,
+      "couldn't find key K in Secret ml/s");
+  EXPECT_EQ(
+      ResolvePodLaunch(
+          PodWithEnv(json::array(),
+                     {{{"secretRef", {{"name", "gone"}, {"optional", true}}}}}),
+          lookup)
+          .config_error,
+      "");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "tests/fakes/kubernetes/job_controller.h"
 
 #include "absl/strings/str_cat.h"
+#include "tests/fakes/kubernetes/fake_node.h"
 #include "tests/fakes/kubernetes/pod_state.h"
 
 namespace tao::fakes::kubernetes {
@@ -64,7 +65,7 @@ json NewJobPod(const json& job, const std::string& suffix) {
   pod_meta["finalizers"] = json::array({"batch.kubernetes.io/job-tracking"});
   pod["metadata"] = pod_meta;
   pod["spec"] = template_["spec"];
-  pod["spec"]["nodeName"] = "fake-node";
+  pod["spec"]["nodeName"] = kNodeName;
   pod["status"] = {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
   return pod;
 }

@@ -241,12 +241,15 @@ std::vector<FieldError> ValidateService(const json& service,
       if (type == "ClusterIP") {
         errors.push_back(Invalid(at + ".nodePort", node_port,
                                  "may not be used when `type` is 'ClusterIP'"));
-      } else if (node_port < 30000 || node_port > 32767) {
+      } else if (node_port < allocator.node_port_min ||
+                 node_port > allocator.node_port_max) {
         // pkg/kubeapiserver/options/options.go DefaultServiceNodePortRange.
         errors.push_back(Invalid(
             at + ".nodePort", node_port,
-            "provided port is not in the valid range. The range of valid "
-            "ports is 30000-32767"));
+            absl::StrCat("provided port is not in the valid range. The range "
+                         "of valid ports is ",
+                         allocator.node_port_min, "-",
+                         allocator.node_port_max)));
       } else if (allocator.node_port_taken(node_port) ||
                  !requested.insert(node_port).second) {
         errors.push_back(Invalid(at + ".nodePort", node_port,

@@ -36,6 +36,9 @@ std::vector<FieldError> ValidatePod(const nlohmann::json& pod);
 // Services. The allocators hand out a cluster IP and free node ports; a
 // requested nodePort is checked with `node_port_taken`.
 struct ServiceAllocator {
+  // The apiserver's --service-node-port-range.
+  int node_port_min = 30000;
+  int node_port_max = 32767;
   std::function<std::string()> cluster_ip;
   std::function<int()> node_port;
   std::function<bool(int)> node_port_taken;

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tests/fakes/kubernetes/fake_node.h"
 
 namespace tao::fakes::kubernetes {
 namespace {
@@ -163,8 +164,8 @@ json BuildPodStatus(const json& pod, const PodState& state, absl::Time now) {
   }
   conditions.push_back(Condition("PodScheduled", true, now));
   status["conditions"] = conditions;
-  status["hostIP"] = "172.18.0.2";
-  status["hostIPs"] = json::array({{{"ip", "172.18.0.2"}}});
+  status["hostIP"] = kNodeAddress;
+  status["hostIPs"] = json::array({{{"ip", kNodeAddress}}});
   if (!state.pod_ip.empty()) {
     status["podIP"] = state.pod_ip;
     status["podIPs"] = json::array({{{"ip", state.pod_ip}}});

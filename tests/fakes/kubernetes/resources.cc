@@ -25,6 +25,7 @@ const std::vector<ResourceInfo>& AllResources() {
       {"", "v1", "services", "service", "Service", {"svc"}, {"status"}, true},
       {"", "v1", "secrets", "secret", "Secret", {}, {}, true},
       {"", "v1", "namespaces", "namespace", "Namespace", {"ns"}, {}, false},
+      {"", "v1", "nodes", "node", "Node", {"no"}, {"status"}, false},
   };
   return *resources;
 }
@@ -46,5 +47,6 @@ const ResourceInfo& PodResource() { return AllResources()[1]; }
 const ResourceInfo& ServiceResource() { return AllResources()[2]; }
 const ResourceInfo& SecretResource() { return AllResources()[3]; }
 const ResourceInfo& NamespaceResource() { return AllResources()[4]; }
+const ResourceInfo& NodeResource() { return AllResources()[5]; }
 
 }  // namespace tao::fakes::kubernetes

@@ -40,6 +40,7 @@ const ResourceInfo& PodResource();
 const ResourceInfo& ServiceResource();
 const ResourceInfo& SecretResource();
 const ResourceInfo& NamespaceResource();
+const ResourceInfo& NodeResource();
 
 }  // namespace tao::fakes::kubernetes
 

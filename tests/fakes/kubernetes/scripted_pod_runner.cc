@@ -7,7 +7,8 @@
 
 namespace tao::fakes::kubernetes {
 
-void ScriptedPodRunner::Start(const nlohmann::json& pod, PodStatusSink* sink) {
+void ScriptedPodRunner::Start(const PodLaunch& launch, PodStatusSink* sink) {
+  const nlohmann::json& pod = launch.pod;
   std::string ns = pod["metadata"].value("namespace", "");
   std::string name = pod["metadata"].value("name", "");
   std::optional<nlohmann::json> early;
@@ -23,6 +24,10 @@ void ScriptedPodRunner::Start(const nlohmann::json& pod, PodStatusSink* sink) {
   }
   PodState state;  // scheduled, pulling: Pending / ContainerCreating
   state.waiting_reason = "ContainerCreating";
+  if (!launch.config_error.empty()) {
+    state.waiting_reason = "CreateContainerConfigError";
+    state.waiting_message = launch.config_error;
+  }
   sink->ReportPodState(ns, name, state);
   if (early.has_value()) Script(ns, name, *early).IgnoreError();
 }

@@ -1,5 +1,6 @@
-// A PodRunner that runs nothing: a new pod waits in ContainerCreating until
-// the control path scripts its state and logs.
+// A PodRunner that runs nothing: a new pod waits in ContainerCreating (or
+// CreateContainerConfigError) until the control path scripts its state and
+// logs.
 #ifndef TAO_TESTS_FAKES_KUBERNETES_SCRIPTED_POD_RUNNER_H_
 #define TAO_TESTS_FAKES_KUBERNETES_SCRIPTED_POD_RUNNER_H_
 
@@ -14,7 +15,7 @@ namespace tao::fakes::kubernetes {
 
 class ScriptedPodRunner : public PodRunner {
  public:
-  void Start(const nlohmann::json& pod, PodStatusSink* sink) override;
+  void Start(const PodLaunch& launch, PodStatusSink* sink) override;
   void Stop(const std::string& ns, const std::string& name) override;
   absl::StatusOr<std::string> Logs(const std::string& ns,
                                    const std::string& name,

@@ -95,6 +95,14 @@ class PythonClientConformance(unittest.TestCase):
         return caught.exception.status, json.loads(caught.exception.body)
 
     def create_job(self, name="pj"):
+        # The Secret its envFrom names: without it the kubelet would wait
+        # in CreateContainerConfigError instead of ContainerCreating.
+        try:
+            self.core.create_namespaced_secret("default", {
+                "metadata": {"name": "pj-env"}, "stringData": {"K": "v"}})
+        except ApiException as e:
+            if e.status != 409:
+                raise
         body = json.loads(json.dumps(JOB))
         body["metadata"]["name"] = name
         return self.batch.create_namespaced_job("default", body)
