@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "platforms/kubernetes/kubernetes_platform.h"
 #include "platforms/local_docker/local_docker_platform.h"
 #include "platforms/slurm/slurm_platform.h"
 
@@ -20,6 +21,7 @@ struct BuiltinPlatform {
 constexpr BuiltinPlatform kBuiltinPlatforms[] = {
     {"local-docker", &local_docker::CreateFromEnvironment},
     {"slurm", &slurm::CreateFromEnvironment},
+    {"kubernetes", &kubernetes::CreateFromEnvironment},
 };
 
 }  // namespace

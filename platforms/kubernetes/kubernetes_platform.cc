@@ -1,6 +1,7 @@
 #include "platforms/kubernetes/kubernetes_platform.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -313,27 +314,21 @@ absl::Status KubernetesPlatform::AwaitRunning(
   }
 }
 
-absl::StatusOr<std::string> KubernetesPlatform::AwaitHostUrl(
-    KubeApi& api, const LaunchSpec& spec, const WorkloadInputs& in,
-    const ProgressCallback& progress) {
-  const std::string service_path =
-      absl::StrCat(ServicesPath(in.namespace_), "/", in.name);
-  if (in.service_type == "NodePort") {
-    absl::StatusOr<json> service = api.Get(service_path);
-    if (!service.ok()) return service.status();
-    const json ports =
-        service->value("spec", json::object()).value("ports", json::array());
+absl::StatusOr<std::optional<std::string>> KubernetesPlatform::HostUrlNow(
+    KubeApi& api, const std::string& ns, const std::string& name) {
+  absl::StatusOr<json> service =
+      api.Get(absl::StrCat(ServicesPath(ns), "/", name));
+  if (!service.ok()) return service.status();
+  const json spec = service->value("spec", json::object());
+  if (spec.value("type", "") == "NodePort") {
+    const json ports = spec.value("ports", json::array());
     const int node_port = ports.empty() ? 0 : ports[0].value("nodePort", 0);
     json pod;
-    absl::StatusOr<RuntimeState> state =
-        StateOf(api, in.namespace_, in.name, &pod);
+    absl::StatusOr<RuntimeState> state = StateOf(api, ns, name, &pod);
     if (!state.ok()) return state.status();
     const std::string node =
         pod.value("spec", json::object()).value("nodeName", "");
-    if (node_port <= 0 || node.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "Service ", in.name, " has no NodePort or its pod no node yet"));
-    }
+    if (node_port <= 0 || node.empty()) return std::nullopt;
     absl::StatusOr<json> node_object =
         api.Get(absl::StrCat("/api/v1/nodes/", node));
     if (!node_object.ok()) return node_object.status();
@@ -345,40 +340,94 @@ absl::StatusOr<std::string> KubernetesPlatform::AwaitHostUrl(
     return absl::StrCat("http://", address, ":", node_port);
   }
   // LoadBalancer: a controller fills status.loadBalancer.ingress.
+  const json ingress = service->value("status", json::object())
+                           .value("loadBalancer", json::object())
+                           .value("ingress", json::array());
+  if (!ingress.empty() && ingress[0].is_object()) {
+    std::string address = ingress[0].value("ip", "");
+    if (address.empty()) address = ingress[0].value("hostname", "");
+    if (!address.empty()) {
+      return absl::StrCat("http://", address, ":", kServicePort);
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::string> KubernetesPlatform::AwaitHostUrl(
+    KubeApi& api, const LaunchSpec& spec, const WorkloadInputs& in,
+    const ProgressCallback& progress) {
   const absl::Time give_up =
       std::min(spec.deadline, absl::Now() + options_.address_wait);
   absl::Duration interval = options_.poll_min;
   bool told = false;
   while (true) {
-    absl::StatusOr<json> service = api.Get(service_path);
-    if (!service.ok()) return service.status();
-    const json ingress = service->value("status", json::object())
-                             .value("loadBalancer", json::object())
-                             .value("ingress", json::array());
-    if (!ingress.empty() && ingress[0].is_object()) {
-      std::string address = ingress[0].value("ip", "");
-      if (address.empty()) address = ingress[0].value("hostname", "");
-      if (!address.empty()) {
-        return absl::StrCat("http://", address, ":", kServicePort);
-      }
-    }
+    absl::StatusOr<std::optional<std::string>> url =
+        HostUrlNow(api, in.namespace_, in.name);
+    if (!url.ok()) return url.status();
+    if (url->has_value()) return **url;
     if (!told) {
       told = true;
       ReportProgress(progress, ProgressEvent::Phase::kStarting,
-                     absl::StrCat("waiting for LoadBalancer Service ", in.name,
-                                  " to get an address"));
+                     absl::StrCat("waiting for ", in.service_type, " Service ",
+                                  in.name, " to get an address"));
     }
     LaunchSpec bounded = spec;
     bounded.deadline = give_up;
     if (!Pause(bounded, interval)) {
       if (Cancelled(spec)) return LaunchCancelled(in.name);
       return absl::FailedPreconditionError(absl::StrCat(
-          "LoadBalancer Service ", in.name, " got no address within ",
+          in.service_type, " Service ", in.name, " got no address within ",
           absl::FormatDuration(options_.address_wait),
-          ". Try NodePort (kubernetes.service_type), or check the cluster's "
-          "load balancer"));
+          in.service_type == "LoadBalancer"
+              ? ". Try NodePort (kubernetes.service_type), or check the "
+                "cluster's load balancer"
+              : ""));
     }
   }
+}
+
+absl::StatusOr<RuntimeState> KubernetesPlatform::EnsureReachable(
+    Placement& placement) {
+  absl::StatusOr<RuntimeState> state = Inspect(placement);
+  if (!state.ok() || state->phase != Phase::kRunning ||
+      !placement.host_url.empty()) {
+    return state;
+  }
+  // A launch a restart cut short: the Service may be missing, the address
+  // unknown. Both are finished here, without waiting.
+  absl::StatusOr<KubeApi*> api = Api();
+  if (!api.ok()) return api.status();
+  const std::string& ns = placement.namespace_;
+  const std::string& name = placement.platform_job_id;
+  absl::StatusOr<json> job = (*api)->Get(absl::StrCat(JobsPath(ns), "/", name));
+  if (!job.ok()) return job.status();
+  const json metadata = job->value("metadata", json::object());
+  const json labels = metadata.value("labels", json::object());
+  WorkloadInputs in;
+  in.name = name;
+  in.namespace_ = ns;
+  in.job_id = placement.job_id;
+  in.network_arch = labels.value(kLabelNetworkArch, "");
+  in.server_instance = metadata.value("annotations", json::object())
+                           .value(kAnnotationServerInstance, "");
+  in.service_type = placement.attributes["service_type"];
+  if (in.service_type.empty()) in.service_type = options_.service_type;
+  if (absl::Status s = CreateOnce(**api, ServicesPath(ns), ServiceManifest(in),
+                                  placement.job_id);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<std::string>> url = HostUrlNow(**api, ns, name);
+  if (!url.ok()) return url.status();
+  if (!url->has_value()) {
+    state->phase = Phase::kPending;
+    state->detail = absl::StrCat("waiting for ", in.service_type, " Service ",
+                                 name, " to get an address");
+    return state;
+  }
+  placement.host_url = **url;
+  placement.attributes["service_type"] = in.service_type;
+  return state;
 }
 
 absl::StatusOr<Placement> KubernetesPlatform::Launch(

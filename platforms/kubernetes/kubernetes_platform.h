@@ -13,13 +13,14 @@
 // the next call while they cannot be: a server without a kubeconfig still
 // starts, and its Kubernetes calls say what is missing.
 //
-// Not registered as a built-in platform yet: the driver is checked against
-// the fake API server first (tests/fakes/kubernetes).
+// Tested against the fake API server (tests/fakes/kubernetes), whose pods
+// run on the real Docker engine.
 #ifndef TAO_PLATFORMS_KUBERNETES_KUBERNETES_PLATFORM_H_
 #define TAO_PLATFORMS_KUBERNETES_KUBERNETES_PLATFORM_H_
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,10 @@ class KubernetesPlatform : public Platform {
   absl::StatusOr<Placement> Launch(const LaunchSpec& spec,
                                    const ProgressCallback& progress) override;
   absl::StatusOr<RuntimeState> Inspect(const Placement& placement) override;
+  // Inspect; for a running Job without a host_url (a launch cut short by a
+  // restart) also creates its Service when missing and looks its address
+  // up once (PENDING while a LoadBalancer has none yet).
+  absl::StatusOr<RuntimeState> EnsureReachable(Placement& placement) override;
   // Deletes the Job (propagationPolicy Background, so its pod goes too),
   // the Service and the Secret; what is gone already is fine.
   absl::Status Terminate(const Placement& placement) override;
@@ -99,7 +104,10 @@ class KubernetesPlatform : public Platform {
   absl::Status AwaitRunning(KubeApi& api, const LaunchSpec& spec,
                             const WorkloadInputs& in,
                             const ProgressCallback& progress);
-  // Where the Service is reachable from here.
+  // Where Service `ns`/`name` is reachable from here, if it is yet.
+  absl::StatusOr<std::optional<std::string>> HostUrlNow(
+      KubeApi& api, const std::string& ns, const std::string& name);
+  // HostUrlNow until it answers (address_wait at most).
   absl::StatusOr<std::string> AwaitHostUrl(KubeApi& api, const LaunchSpec& spec,
                                            const WorkloadInputs& in,
                                            const ProgressCallback& progress);

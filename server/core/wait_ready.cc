@@ -164,8 +164,12 @@ absl::Status ServiceManager::WaitReady(
     if (cancelled && cancelled()) {
       return absl::CancelledError("WaitReady was cancelled");
     }
-    Observation now =
-        FromReadiness(options_.backend->CheckReadiness(entry->host_url));
+    // The placement, not the entry: EnsureReachable below may find the
+    // address of a workload whose launch a restart cut short.
+    Observation now = FromReadiness(
+        placement.host_url.empty()
+            ? Readiness{Readiness::Kind::kUnreachable, "", ""}
+            : options_.backend->CheckReadiness(placement.host_url));
     if (now.reason == "not_listening") {
       // Not answering: ask the platform whether the workload still runs,
       // and let it repair what reaches a running one (a dead tunnel).

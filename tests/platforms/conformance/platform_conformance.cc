@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "tests/support/http_get.h"
 #include "tests/support/random_job_id.h"
 
 namespace tao::platforms::conformance {
@@ -115,6 +116,13 @@ void CheckLifecycle(Platform& platform, const LaunchSpec& spec,
   ASSERT_TRUE(state.ok()) << "Inspect: " << state.status();
   EXPECT_EQ(state->phase, Phase::kRunning)
       << PhaseName(state->phase) << ": " << state->detail;
+
+  // host_url reaches the workload itself (the reference backend's
+  // liveness route answers once its process listens).
+  absl::StatusOr<tests::HttpAnswer> alive = tests::HttpGetUntilOk(
+      placement->host_url + "/api/v1/health/liveness", patience);
+  EXPECT_TRUE(alive.ok()) << "the workload does not answer at "
+                          << placement->host_url << ": " << alive.status();
 
   Placement reachable = *placement;
   absl::StatusOr<RuntimeState> repaired = platform.EnsureReachable(reachable);

@@ -65,9 +65,10 @@ using ConformanceEnvFactory = std::unique_ptr<ConformanceEnv> (*)();
 
 // Launch -> a placement reported through progress, then one with the job
 // id, a host_url and the spec's host-port scope; Inspect -> running (after
-// pending, within `patience`); EnsureReachable leaves a reachable workload as
-// it is; Logs answers; ListOwned(server instance) lists it with its placement;
-// Terminate -> OK, after which Inspect says it no longer runs; Terminate again
+// pending, within `patience`); the workload answers at host_url;
+// EnsureReachable leaves a reachable workload as it is; Logs answers;
+// ListOwned(server instance) lists it with its placement; Terminate -> OK,
+// after which Inspect says it no longer runs; Terminate again
 // -> OK.
 void CheckLifecycle(Platform& platform, const LaunchSpec& spec,
                     absl::Duration patience);

@@ -4,8 +4,6 @@
 // API, standing in for the kubelet (and the cloud's load balancer).
 #include "platforms/kubernetes/kubernetes_platform.h"
 
-#include <cstdlib>
-#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -13,8 +11,8 @@
 #include "gtest/gtest.h"
 #include "platforms/kubernetes/object_names.h"
 #include "tests/fakes/kubernetes/fake_kube_apiserver.h"
+#include "tests/platforms/kubernetes/kube_test_cluster.h"
 #include "tests/support/random_job_id.h"
-#include "tests/support/temp_dir.h"
 
 namespace tao::platforms::kubernetes {
 namespace {
@@ -24,52 +22,29 @@ using json = nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kToken[] = "tok-driver-canary-8c1f";
+using testing::kTestToken;
 constexpr char kHfToken[] = "hf_k8s_canary_7d2e";
 constexpr char kInstance[] = "inferd-k8s-test";
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
 
 class KubernetesPlatformTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string certs = dir_.File("certs");
-    const std::string make_certs = std::string(std::getenv("TAO_SOURCE_DIR")) +
-                                   "/tests/fakes/kubernetes/make-test-certs";
-    ASSERT_EQ(std::system((make_certs + " " + certs).c_str()), 0);
-    WriteFile(dir_.File("tokens"), absl::StrCat(kToken, ",driver-user\n"));
     FakeKubeApiServer::Options options;
-    options.tls_cert = certs + "/server.crt";
-    options.tls_key = certs + "/server.key";
-    options.token_file = dir_.File("tokens");
     options.namespaces = {"default", "ml"};
-    auto server = FakeKubeApiServer::Start(std::move(options));
-    ASSERT_TRUE(server.ok()) << server.status();
-    fake_ = *std::move(server);
-    WriteKubeconfig(kToken);
+    auto cluster = testing::KubeTestCluster::Start(std::move(options));
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = *std::move(cluster);
+    fake_ = &cluster_->fake();
     platform_ = MakePlatform();
   }
 
   void WriteKubeconfig(const std::string& token) {
-    WriteFile(dir_.File("kubeconfig"),
-              absl::StrCat("apiVersion: v1\nkind: Config\n"
-                           "current-context: lab\n"
-                           "clusters:\n- name: fake\n  cluster:\n"
-                           "    server: ",
-                           fake_->url(),
-                           "\n    certificate-authority: certs/ca.crt\n"
-                           "users:\n- name: driver\n  user:\n    token: ",
-                           token,
-                           "\ncontexts:\n- name: lab\n  context:\n"
-                           "    cluster: fake\n    user: driver\n"
-                           "    namespace: default\n"));
+    cluster_->WriteKubeconfig(token);
   }
 
   std::unique_ptr<KubernetesPlatform> MakePlatform() {
     KubernetesPlatform::Options options;
-    options.credentials.kubeconfig = dir_.File("kubeconfig");
+    options.credentials.kubeconfig = cluster_->kubeconfig();
     options.poll_min = absl::Milliseconds(20);
     options.poll_max = absl::Milliseconds(100);
     options.address_wait = absl::Seconds(5);
@@ -127,24 +102,11 @@ class KubernetesPlatformTest : public ::testing::Test {
     return placement;
   }
 
-  // The fake's answer to GET `path`, through the fake's own router.
-  int StatusOf(const std::string& path) {
-    KubeApi api(Credentials());
-    absl::StatusOr<json> got = api.Get(path);
-    if (got.ok()) return 200;
-    return absl::IsNotFound(got.status()) ? 404 : 500;
-  }
+  int StatusOf(const std::string& path) { return cluster_->StatusOf(path); }
+  KubeCredentials Credentials() { return cluster_->Credentials(); }
 
-  KubeCredentials Credentials() {
-    KubeCredentialOptions options;
-    options.kubeconfig = dir_.File("kubeconfig");
-    absl::StatusOr<KubeCredentials> credentials = LoadKubeCredentials(options);
-    EXPECT_TRUE(credentials.ok()) << credentials.status();
-    return credentials.value_or(KubeCredentials());
-  }
-
-  tests::TempDir dir_{"tao-k8s-driver"};
-  std::unique_ptr<FakeKubeApiServer> fake_;
+  std::unique_ptr<testing::KubeTestCluster> cluster_;
+  FakeKubeApiServer* fake_ = nullptr;
   std::unique_ptr<KubernetesPlatform> platform_;
 };
 
@@ -184,7 +146,7 @@ TEST_F(KubernetesPlatformTest,
     if (entry["path"] != "/api/v1/namespaces/default/secrets") {
       EXPECT_THAT(body, Not(HasSubstr(kHfToken))) << entry.dump();
     }
-    EXPECT_THAT(entry.dump(), Not(HasSubstr(kToken)));
+    EXPECT_THAT(entry.dump(), Not(HasSubstr(kTestToken)));
     EXPECT_EQ(entry["authorization"], true) << entry.dump();
   }
 }
@@ -328,7 +290,8 @@ TEST_F(KubernetesPlatformTest, OptionsAreChecked) {
 
 TEST_F(KubernetesPlatformTest, NoKubeconfigFailsEachCallClearly) {
   KubernetesPlatform::Options options;
-  options.credentials.kubeconfig = dir_.File("missing-kubeconfig");
+  options.credentials.kubeconfig =
+      cluster_->kubeconfig() + "-missing-kubeconfig";
   auto platform = KubernetesPlatform::Create(std::move(options));
   ASSERT_TRUE(platform.ok()) << platform.status();  // the server still starts
   absl::StatusOr<RuntimeState> state = (*platform)->Inspect(Placement());

@@ -1,0 +1,136 @@
+// The platform conformance suite (tests/platforms/conformance) on the
+// kubernetes driver and the fake API server (tests/fakes/kubernetes) over
+// HTTPS with a token, whose pods run on the REAL Docker engine
+// (scripts/docker-up) from the reference-backend test image, and whose
+// LoadBalancer Services get a loopback address that forwards to the pod.
+// Skipped without an engine unless TAO_REQUIRE_DOCKER is set.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "platforms/kubernetes/kubernetes_platform.h"
+#include "platforms/kubernetes/object_names.h"
+#include "tests/fakes/common/docker_containers.h"
+#include "tests/fakes/kubernetes/docker_pod_runner.h"
+#include "tests/platforms/conformance/platform_conformance.h"
+#include "tests/platforms/kubernetes/kube_test_cluster.h"
+#include "tests/platforms/local_docker/docker_test_env.h"
+#include "tests/support/free_port.h"
+
+namespace tao::platforms::kubernetes {
+namespace {
+
+namespace docker_testing = local_docker::testing;
+using fakes::kubernetes::DockerPodRunner;
+using fakes::kubernetes::FakeKubeApiServer;
+
+class KubernetesConformanceEnv : public conformance::ConformanceEnv {
+ public:
+  absl::Status SetUp() override {
+    absl::StatusOr<std::string> host = docker_testing::FindDockerHost();
+    if (!host.ok()) return host.status();
+    docker_host_ = *host;
+    if (absl::Status image = docker_testing::EnsureTestImage(docker_host_);
+        !image.ok()) {
+      return image;
+    }
+    owner_ = docker_testing::UniqueName("tao-k8s-conformance");
+    DockerPodRunner::Options runner;
+    runner.docker_host = docker_host_;
+    runner.owner = owner_;
+    absl::StatusOr<std::unique_ptr<DockerPodRunner>> pods =
+        DockerPodRunner::Create(runner);
+    if (!pods.ok()) return pods.status();
+    FakeKubeApiServer::Options options;
+    options.runner = *std::move(pods);
+    options.service_network = true;
+    // Node ports stay clear of the ports other tests hand out.
+    options.node_port_min = 35000;
+    options.node_port_max = 35999;
+    absl::StatusOr<std::unique_ptr<testing::KubeTestCluster>> cluster =
+        testing::KubeTestCluster::Start(std::move(options));
+    if (!cluster.ok()) return cluster.status();
+    cluster_ = *std::move(cluster);
+    server_instance_ = owner_;
+    return absl::OkStatus();
+  }
+  bool Required() const override { return docker_testing::DockerRequired(); }
+
+  std::unique_ptr<Platform> MakePlatform() override {
+    return Make(cluster_->kubeconfig());
+  }
+  std::unique_ptr<Platform> MakeUnreachablePlatform() override {
+    // The same cluster entry, on a port where connections are refused.
+    return Make(cluster_->WriteKubeconfigAs(
+        "unreachable-kubeconfig", testing::kTestToken,
+        absl::StrCat("https://127.0.0.1:", closed_port_.port())));
+  }
+
+  LaunchSpec NewSpec() override {
+    LaunchSpec spec =
+        conformance::ReferenceBackendSpec("local-k8s", server_instance_);
+    spec.image = docker_testing::kTestImage;
+    spec.deadline = absl::Now() + absl::Minutes(2);
+    return spec;
+  }
+
+  Placement MissingPlacement() override {
+    Placement placement;
+    placement.job_id = docker_testing::RandomJobId();
+    placement.platform_job_id = *ObjectName(placement.job_id);
+    placement.namespace_ = "default";
+    placement.host_url = "http://127.0.1.254:8080";
+    return placement;
+  }
+
+  void CleanUp() override {
+    // The fake removes its pods' containers when it stops; a failed test
+    // may have left Jobs, which go with it.
+    cluster_.reset();
+    absl::StatusOr<std::unique_ptr<fakes::DockerContainers>> docker =
+        fakes::DockerContainers::Connect(docker_host_);
+    if (!docker.ok()) return;
+    for (const std::string& name :
+         (*docker)
+             ->ListLabelled(DockerPodRunner::kOwnerLabel, owner_)
+             .value_or(std::vector<std::string>())) {
+      (*docker)->Remove(name).IgnoreError();
+    }
+  }
+
+ private:
+  std::unique_ptr<Platform> Make(const std::string& kubeconfig) {
+    KubernetesPlatform::Options options;
+    options.credentials.kubeconfig = kubeconfig;
+    options.poll_min = absl::Milliseconds(100);
+    options.poll_max = absl::Milliseconds(500);
+    options.address_wait = absl::Seconds(30);
+    options.shm_size_bytes = int64_t{64} << 20;
+    absl::StatusOr<std::unique_ptr<KubernetesPlatform>> platform =
+        KubernetesPlatform::Create(std::move(options));
+    if (!platform.ok()) {
+      ADD_FAILURE() << platform.status();
+      return nullptr;
+    }
+    return *std::move(platform);
+  }
+
+  std::string docker_host_;
+  std::string owner_;
+  std::string server_instance_;
+  tests::LoopbackSocket closed_port_;
+  std::unique_ptr<testing::KubeTestCluster> cluster_;
+};
+
+std::unique_ptr<conformance::ConformanceEnv> MakeKubernetesEnv() {
+  return std::make_unique<KubernetesConformanceEnv>();
+}
+
+using conformance::PlatformConformanceTest;
+INSTANTIATE_TEST_SUITE_P(Kubernetes, PlatformConformanceTest,
+                         ::testing::Values(&MakeKubernetesEnv));
+
+}  // namespace
+}  // namespace tao::platforms::kubernetes
