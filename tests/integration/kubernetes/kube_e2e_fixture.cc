@@ -1,0 +1,149 @@
+#include "tests/integration/kubernetes/kube_e2e_fixture.h"
+
+#include <sys/stat.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "platforms/kubernetes/object_names.h"
+#include "tests/fakes/common/docker_containers.h"
+#include "tests/fakes/kubernetes/docker_pod_runner.h"
+#include "tests/platforms/local_docker/docker_test_env.h"
+
+namespace tao::integration::kubernetes {
+namespace {
+
+namespace docker_env = ::tao::platforms::local_docker::testing;
+using fakes::kubernetes::DockerPodRunner;
+using fakes::kubernetes::FakeKubeApiServer;
+
+constexpr char kKubectl[] = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
+
+bool Executable(const char* path) {
+  struct stat info;
+  return stat(path, &info) == 0 && (info.st_mode & S_IXUSR);
+}
+
+bool KubeClientsRequired() {
+  const char* value = std::getenv("TAO_REQUIRE_KUBE_CLIENTS");
+  return value != nullptr && *value != '\0' && std::string(value) != "0";
+}
+
+}  // namespace
+
+void KubeE2eTest::SetUp() {
+  TAO_REQUIRE_DOCKER_ENGINE(docker_host_);
+  if (!Executable(kKubectl)) {
+    if (KubeClientsRequired()) FAIL() << kKubectl << " is missing";
+    GTEST_SKIP() << kKubectl << " is missing (the Cloud SDK's kubectl)";
+  }
+  absl::Status image = docker_env::EnsureTestImage(docker_host_);
+  ASSERT_TRUE(image.ok()) << image;
+  owner_ = docker_env::UniqueName("tao-k8s-e2e");
+  server_instance_ = owner_;
+  hf_token_ = absl::StrCat("hf-canary-", std::random_device{}(),
+                           std::random_device{}());
+
+  DockerPodRunner::Options runner;
+  runner.docker_host = docker_host_;
+  runner.owner = owner_;
+  absl::StatusOr<std::unique_ptr<DockerPodRunner>> pods =
+      DockerPodRunner::Create(runner);
+  ASSERT_TRUE(pods.ok()) << pods.status();
+  FakeKubeApiServer::Options options;
+  options.runner = *std::move(pods);
+  options.service_network = true;
+  options.namespaces = {"default", "ml"};
+  // Node ports stay clear of the ports other tests hand out.
+  options.node_port_min = 35000;
+  options.node_port_max = 35999;
+  auto cluster = platforms::kubernetes::testing::KubeTestCluster::Start(
+      std::move(options));
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  cluster_ = *std::move(cluster);
+
+  ServerConfig config;
+  config.env = {
+      {"KUBECONFIG", cluster_->kubeconfig()},
+      {"TAO_SERVER_INSTANCE", server_instance_},
+      {"IMAGE_COSMOS_RL", kTestImage},
+      {"IMAGE_COSMOS_PREDICT2_5", kTestImage},
+      {"HF_TOKEN", hf_token_},
+  };
+  AdjustServerConfig(config);
+  config_ = config;
+  absl::Status started = server_.Start(config);
+  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
+  calls_.Reconnect();
+  ready_ = true;
+}
+
+void KubeE2eTest::RestartServer() {
+  server_.Signal(SIGTERM);
+  ASSERT_TRUE(server_.WaitExit(absl::Seconds(30)).ok()) << server_.Log();
+  absl::Status started = server_.Start(config_);
+  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
+  calls_.Reconnect();
+}
+
+void KubeE2eTest::TearDown() {
+  if (ready_) calls_.ExpectNowhere(hf_token_, "HF_TOKEN value");
+  if (ready_ && server_.running()) {
+    server_.Signal(SIGTERM);
+    (void)server_.WaitExit(absl::Seconds(30));
+  }
+  cluster_.reset();  // the fake removes the containers of its pods
+  if (owner_.empty()) return;
+  absl::StatusOr<std::unique_ptr<fakes::DockerContainers>> docker =
+      fakes::DockerContainers::Connect(docker_host_);
+  if (!docker.ok()) return;
+  for (const std::string& name :
+       (*docker)
+           ->ListLabelled(DockerPodRunner::kOwnerLabel, owner_)
+           .value_or(std::vector<std::string>())) {
+    (*docker)->Remove(name).IgnoreError();
+  }
+}
+
+v1::StartRequest KubeE2eTest::StartRequestFor(
+    const std::string& network_arch, const std::string& service_type) const {
+  v1::StartRequest request;
+  request.set_platform(kPlatform);
+  request.set_network_arch(network_arch);
+  request.set_model_path(network_arch == "cosmos-rl"
+                             ? "hf_model://nvidia/Cosmos-Reason1-7B"
+                             : "hf_model://nvidia/Cosmos-Predict2.5-2B");
+  if (!service_type.empty()) {
+    request.mutable_kubernetes()->set_service_type(service_type);
+  }
+  return request;
+}
+
+RunOutput KubeE2eTest::Kubectl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {kKubectl, "--kubeconfig",
+                                   cluster_->kubeconfig()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  // kubectl's cache (discovery) in the test's own folder.
+  absl::StatusOr<RunOutput> run =
+      RunChild(argv, {{"HOME", server_.dir()}}, "", absl::Seconds(60));
+  EXPECT_TRUE(run.ok()) << run.status();
+  return run.value_or(RunOutput());
+}
+
+nlohmann::json KubeE2eTest::ManagedObjects(const std::string& kinds) {
+  RunOutput out =
+      Kubectl({"get", kinds, "-A", "-o", "json", "-l",
+               absl::StrCat(platforms::kubernetes::kLabelManagedBy, "=",
+                            platforms::kubernetes::kManagedByValue)});
+  EXPECT_EQ(out.exit_code, 0) << out.err;
+  nlohmann::json list = nlohmann::json::parse(out.out, nullptr, false);
+  if (!list.is_object()) {
+    ADD_FAILURE() << "kubectl printed no JSON: " << out.out << out.err;
+    return nlohmann::json::array();
+  }
+  return list.value("items", nlohmann::json::array());
+}
+
+}  // namespace tao::integration::kubernetes
