@@ -108,7 +108,10 @@ absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> FakeKubeApiServer::Start(
   absl::StatusOr<Authenticator> auth =
       Authenticator::Create(o.token_file, !o.client_ca.empty());
   if (!auth.ok()) return auth.status();
-  self->auth_ = std::make_unique<Authenticator>(*std::move(auth));
+  {
+    absl::MutexLock lock(&self->auth_mu_);
+    self->auth_ = std::make_shared<const Authenticator>(*std::move(auth));
+  }
 
   Cluster::Options cluster_options;
   cluster_options.namespaces = o.namespaces;
@@ -195,6 +198,15 @@ FakeKubeApiServer::~FakeKubeApiServer() {
   cluster_.reset();  // stops the garbage collector before the runner goes
 }
 
+absl::Status FakeKubeApiServer::ReloadTokens() {
+  absl::StatusOr<Authenticator> auth =
+      Authenticator::Create(options_.token_file, !options_.client_ca.empty());
+  if (!auth.ok()) return auth.status();
+  absl::MutexLock lock(&auth_mu_);
+  auth_ = std::make_shared<const Authenticator>(*std::move(auth));
+  return absl::OkStatus();
+}
+
 std::string FakeKubeApiServer::url() const {
   return absl::StrCat(tls_ ? "https" : "http", "://", options_.host, ":",
                       port_);
@@ -238,7 +250,12 @@ void FakeKubeApiServer::HandleRequest(const httplib::Request& request,
                     {"user_agent", request.get_header_value("User-Agent")},
                     {"authorization", request.has_header("Authorization")},
                     {"body", request.body}});
-  if (!auth_->Authenticate(request).has_value()) {
+  std::shared_ptr<const Authenticator> auth;
+  {
+    absl::MutexLock lock(&auth_mu_);
+    auth = auth_;
+  }
+  if (!auth->Authenticate(request).has_value()) {
     SendAnswer(FromError(Unauthorized()), response);
     return;
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "tests/fakes/kubernetes/auth.h"
 #include "tests/fakes/kubernetes/cluster.h"
@@ -55,6 +56,10 @@ class FakeKubeApiServer {
   // "https://127.0.0.1:PORT" or "http://...".
   std::string url() const;
   Cluster& cluster() { return *cluster_; }
+  // Reads the token file again: tokens removed from it are refused from
+  // now on (a token that expired or was revoked), new ones accepted. (The
+  // real --token-auth-file is read once; tests use this to end a token.)
+  absl::Status ReloadTokens();
   FaultInjector& faults() { return faults_; }
   RequestLog& requests() { return requests_; }
 
@@ -68,7 +73,8 @@ class FakeKubeApiServer {
   std::unique_ptr<PodRunner> runner_;
   std::unique_ptr<ServiceNetwork> network_;
   std::unique_ptr<Cluster> cluster_;
-  std::unique_ptr<Authenticator> auth_;
+  absl::Mutex auth_mu_;
+  std::shared_ptr<const Authenticator> auth_ ABSL_GUARDED_BY(auth_mu_);
   FaultInjector faults_;
   RequestLog requests_;
   std::unique_ptr<httplib::Server> server_;

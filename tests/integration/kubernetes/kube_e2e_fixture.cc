@@ -7,6 +7,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "platforms/kubernetes/object_names.h"
 #include "tests/fakes/common/docker_containers.h"
 #include "tests/fakes/kubernetes/docker_pod_runner.h"
@@ -90,6 +91,19 @@ void KubeE2eTest::RestartServer() {
 
 void KubeE2eTest::TearDown() {
   if (ready_) calls_.ExpectNowhere(hf_token_, "HF_TOKEN value");
+  // What the driver sent the API server: the HF_TOKEN only in the body of
+  // the Secret it created.
+  if (ready_ && cluster_ != nullptr) {
+    for (const nlohmann::json& entry : cluster_->fake().requests().Entries()) {
+      const std::string path = entry.value("path", "");
+      if (entry.value("method", "") == "POST" && path.size() > 8 &&
+          path.substr(path.size() - 8) == "/secrets") {
+        continue;
+      }
+      EXPECT_THAT(entry.dump(), ::testing::Not(::testing::HasSubstr(hf_token_)))
+          << "the HF_TOKEN went to the API server outside a Secret";
+    }
+  }
   if (ready_ && server_.running()) {
     server_.Signal(SIGTERM);
     (void)server_.WaitExit(absl::Seconds(30));

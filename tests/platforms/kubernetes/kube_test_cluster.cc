@@ -25,6 +25,7 @@ absl::StatusOr<std::unique_ptr<KubeTestCluster>> KubeTestCluster::Start(
     return absl::InternalError(absl::StrCat("failed: ", make_certs));
   }
   const std::string tokens = cluster->dir_.File("tokens");
+  cluster->tokens_ = tokens;
   std::ofstream(tokens) << kTestToken << ",driver-user\n";
   options.tls_cert = cluster->certs_ + "/server.crt";
   options.tls_key = cluster->certs_ + "/server.key";
@@ -40,23 +41,43 @@ absl::StatusOr<std::unique_ptr<KubeTestCluster>> KubeTestCluster::Start(
 
 void KubeTestCluster::WriteKubeconfig(const std::string& token,
                                       const std::string& server) {
-  WriteKubeconfigAs("kubeconfig", token, server);
+  WriteKubeconfigAs("kubeconfig", User{token, "", false}, server);
 }
 
 std::string KubeTestCluster::WriteKubeconfigAs(const std::string& file_name,
-                                               const std::string& token,
+                                               const User& user,
                                                const std::string& server) {
+  std::string credentials;
+  if (!user.token.empty())
+    absl::StrAppend(&credentials, "    token: ", user.token, "\n");
+  if (!user.token_file.empty()) {
+    absl::StrAppend(&credentials, "    tokenFile: ", user.token_file, "\n");
+  }
+  if (user.client_cert) {
+    absl::StrAppend(&credentials,
+                    "    client-certificate: certs/client.crt\n"
+                    "    client-key: certs/client.key\n");
+  }
   const std::string path = dir_.File(file_name);
   std::ofstream(path) << absl::StrCat(
       "apiVersion: v1\nkind: Config\ncurrent-context: lab\n"
       "clusters:\n- name: fake\n  cluster:\n    server: ",
       server.empty() ? fake_->url() : server,
       "\n    certificate-authority: certs/ca.crt\n"
-      "users:\n- name: driver\n  user:\n    token: ",
-      token,
-      "\ncontexts:\n- name: lab\n  context:\n"
+      "users:\n- name: driver\n  user:\n",
+      credentials,
+      "contexts:\n- name: lab\n  context:\n"
       "    cluster: fake\n    user: driver\n    namespace: default\n");
   return path;
+}
+
+absl::Status KubeTestCluster::AcceptTokens(
+    const std::vector<std::string>& tokens) {
+  {
+    std::ofstream out(tokens_);
+    for (const std::string& token : tokens) out << token << ",driver-user\n";
+  }
+  return fake_->ReloadTokens();
 }
 
 KubeCredentials KubeTestCluster::Credentials() const {

@@ -25,15 +25,26 @@ class KubeTestCluster {
   static absl::StatusOr<std::unique_ptr<KubeTestCluster>> Start(
       fakes::kubernetes::FakeKubeApiServer::Options options);
 
+  // How the kubeconfig's user "driver" authenticates.
+  struct User {
+    std::string token;
+    std::string token_file;    // tokenFile (relative to the kubeconfig)
+    bool client_cert = false;  // certs/client.crt and client.key
+  };
   // Rewrites the kubeconfig with `token` for user "driver" and `server`
   // ("" : the fake's URL).
   void WriteKubeconfig(const std::string& token,
                        const std::string& server = "");
-  // The same kubeconfig in another file (beside it, so that its relative
-  // CA path holds); returns that file's path.
-  std::string WriteKubeconfigAs(const std::string& file_name,
-                                const std::string& token,
-                                const std::string& server);
+  // A kubeconfig in another file (beside the first, so that its relative
+  // paths hold); returns that file's path.
+  std::string WriteKubeconfigAs(const std::string& file_name, const User& user,
+                                const std::string& server = "");
+  // From now on the fake accepts exactly these tokens (each for user
+  // "driver-user"): an earlier token is refused, as an expired one is.
+  absl::Status AcceptTokens(const std::vector<std::string>& tokens);
+  // A file in the cluster's folder.
+  std::string File(const std::string& name) const { return dir_.File(name); }
+
   const std::string& kubeconfig() const { return kubeconfig_; }
   const std::string& certs_dir() const { return certs_; }
   // The credentials the kubeconfig gives (an ADD_FAILURE when it gives none).
@@ -49,6 +60,7 @@ class KubeTestCluster {
   tests::TempDir dir_{"tao-k8s-cluster"};
   std::string certs_;
   std::string kubeconfig_;
+  std::string tokens_;
   std::unique_ptr<fakes::kubernetes::FakeKubeApiServer> fake_;
 };
 

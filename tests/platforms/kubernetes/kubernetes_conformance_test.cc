@@ -64,7 +64,7 @@ class KubernetesConformanceEnv : public conformance::ConformanceEnv {
   std::unique_ptr<Platform> MakeUnreachablePlatform() override {
     // The same cluster entry, on a port where connections are refused.
     return Make(cluster_->WriteKubeconfigAs(
-        "unreachable-kubeconfig", testing::kTestToken,
+        "unreachable-kubeconfig", {testing::kTestToken, "", false},
         absl::StrCat("https://127.0.0.1:", closed_port_.port())));
   }
 
