@@ -11,6 +11,7 @@
 #include "platforms/kubernetes/object_names.h"
 #include "tests/fakes/common/docker_containers.h"
 #include "tests/fakes/kubernetes/docker_pod_runner.h"
+#include "tests/integration/kubernetes/rbac_rules.h"
 #include "tests/platforms/local_docker/docker_test_env.h"
 
 namespace tao::integration::kubernetes {
@@ -104,6 +105,7 @@ void KubeE2eTest::TearDown() {
           << "the HF_TOKEN went to the API server outside a Secret";
     }
   }
+  if (ready_ && cluster_ != nullptr) ExpectRequestsAllowedByRbacDoc();
   if (ready_ && server_.running()) {
     server_.Signal(SIGTERM);
     (void)server_.WaitExit(absl::Seconds(30));
@@ -118,6 +120,25 @@ void KubeE2eTest::TearDown() {
            ->ListLabelled(DockerPodRunner::kOwnerLabel, owner_)
            .value_or(std::vector<std::string>())) {
     (*docker)->Remove(name).IgnoreError();
+  }
+}
+
+void KubeE2eTest::ExpectRequestsAllowedByRbacDoc() {
+  const std::string doc =
+      absl::StrCat(std::getenv("TAO_SOURCE_DIR"), "/docs/kubernetes-rbac.yaml");
+  absl::StatusOr<RbacPolicy> policy = LoadRbacPolicy(doc);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  for (const nlohmann::json& entry : cluster_->fake().requests().Entries()) {
+    // kubectl's requests are the test's, not the driver's.
+    if (entry.value("user_agent", "").rfind("kubectl", 0) == 0) continue;
+    std::optional<ApiAccess> access = AccessOf(
+        entry.value("method", ""), entry.value("path", ""),
+        entry.value("query", "").find("watch=true") != std::string::npos);
+    if (!access.has_value()) continue;
+    EXPECT_TRUE(Allows(*policy, *access))
+        << doc << " does not allow what the driver did: " << access->Describe()
+        << " (" << entry.value("method", "") << " " << entry.value("path", "")
+        << ")";
   }
 }
 

@@ -39,9 +39,10 @@ class KubeE2eTest : public ::testing::Test {
   // kubectl (the Cloud SDK's 1.32) with the test kubeconfig; its output.
   RunOutput Kubectl(const std::vector<std::string>& args);
   // `kubectl get <kinds> -l <the managed-by label> -A -o json`: the items.
-  nlohmann::json ManagedObjects(const std::string& kinds =
-                                    "jobs,pods,"
-                                    "services,secrets");
+  nlohmann::json ManagedObjects(
+      const std::string& kinds = "jobs,pods,services,secrets");
+  // Every request the driver sent is allowed by docs/kubernetes-rbac.yaml.
+  void ExpectRequestsAllowedByRbacDoc();
 
   bool ready_ = false;
   std::string docker_host_;
