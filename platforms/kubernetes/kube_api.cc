@@ -82,17 +82,27 @@ KubeApi::KubeApi(KubeCredentials credentials, absl::Duration timeout)
       timeout_(timeout),
       http_(ConnectionFor(credentials_)) {}
 
-absl::StatusOr<http::HttpExchange> KubeApi::Send(http::HttpRequest request,
-                                                 absl::string_view what) {
+absl::Status KubeApi::Authorize(http::HttpRequest& request) {
   request.url = absl::StrCat(credentials_.server, request.url);
-  request.timeout = timeout_;
-  request.headers.push_back("Accept: application/json");
   if (credentials_.token != nullptr) {
     absl::StatusOr<std::string> token = credentials_.token->Current();
     if (!token.ok()) return token.status();
     // Holds the token: requests are never logged.
     request.headers.push_back(absl::StrCat("Authorization: Bearer ", *token));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<http::HttpExchange> KubeApi::Relay(http::HttpRequest request) {
+  if (absl::Status s = Authorize(request); !s.ok()) return s;
+  return http_.Exchange(request);
+}
+
+absl::StatusOr<http::HttpExchange> KubeApi::Send(http::HttpRequest request,
+                                                 absl::string_view what) {
+  request.timeout = timeout_;
+  request.headers.push_back("Accept: application/json");
+  if (absl::Status s = Authorize(request); !s.ok()) return s;
   absl::StatusOr<http::HttpExchange> answer =
       http_.Send(request, absl::StrCat("the Kubernetes API server at ",
                                        credentials_.server, " (", what, ")"));

@@ -55,9 +55,17 @@ class KubeApi {
   absl::StatusOr<std::string> GetText(const std::string& path,
                                       const Query& query = {});
 
+  // Sends `request` (its url a path on the API server, e.g. a Service
+  // proxy's) with the credentials, and returns the exchange as it came:
+  // any HTTP status is the caller's to read (a proxied backend's 503 is
+  // its own). Errors: only credentials that cannot be read.
+  absl::StatusOr<http::HttpExchange> Relay(http::HttpRequest request);
+
   const KubeCredentials& credentials() const { return credentials_; }
 
  private:
+  // `request` aimed at the API server, with its Authorization header.
+  absl::Status Authorize(http::HttpRequest& request);
   absl::StatusOr<http::HttpExchange> Send(http::HttpRequest request,
                                           absl::string_view what);
 

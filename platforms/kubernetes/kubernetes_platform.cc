@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "platforms/common/log.h"
 #include "platforms/common/redactor.h"
+#include "platforms/kubernetes/cluster_ip_forward.h"
 #include "platforms/kubernetes/object_names.h"
 #include "platforms/kubernetes/workload_status.h"
 
@@ -34,17 +35,13 @@ std::string PodsPath(const std::string& ns) {
 
 absl::Status CheckServiceType(const std::string& type,
                               absl::string_view field) {
-  if (type == "LoadBalancer" || type == "NodePort") return absl::OkStatus();
-  if (type == "ClusterIP") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field,
-        ": ClusterIP needs a port-forward owned by the server, which the "
-        "kubernetes driver does not open yet; use LoadBalancer or NodePort"));
+  if (type == "LoadBalancer" || type == "NodePort" || type == "ClusterIP") {
+    return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
       absl::StrCat(field, ": \"", type,
-                   "\" is not a Service type here; use LoadBalancer or "
-                   "NodePort"));
+                   "\" is not a Service type here; use LoadBalancer, NodePort "
+                   "or ClusterIP"));
 }
 
 // A DNS-1123 label (namespace names): [a-z0-9]([-a-z0-9]*[a-z0-9])?, <= 63.
@@ -150,6 +147,52 @@ absl::StatusOr<KubeApi*> KubernetesPlatform::Api() {
   return api_.get();
 }
 
+std::string KubernetesPlatform::ServiceTypeOf(const LaunchSpec& spec) const {
+  const std::string type = Option(spec.options, "service_type");
+  return type.empty() ? options_.service_type : type;
+}
+
+std::string KubernetesPlatform::HostPortScope(const LaunchSpec& spec) const {
+  // Only a ClusterIP Service needs a port here: its forward's.
+  return ServiceTypeOf(spec) == "ClusterIP" ? std::string(kThisHostPortScope)
+                                            : "";
+}
+
+std::string KubernetesPlatform::HostPortScopeOf(
+    const Placement& placement) const {
+  auto it = placement.attributes.find("service_type");
+  return it != placement.attributes.end() && it->second == "ClusterIP"
+             ? std::string(kThisHostPortScope)
+             : "";
+}
+
+absl::StatusOr<std::string> KubernetesPlatform::OpenForward(
+    KubeApi& api, const Placement& placement, int local_port) {
+  absl::StatusOr<std::unique_ptr<ClusterIpForward>> forward =
+      ClusterIpForward::Open(&api, placement.namespace_,
+                             placement.platform_job_id, kServicePort,
+                             local_port, options_.proxy_timeout);
+  if (!forward.ok()) return forward.status();
+  const std::string url = (*forward)->url();
+  absl::MutexLock lock(&mu_);
+  forwards_[placement.job_id] = *std::move(forward);
+  return url;
+}
+
+void KubernetesPlatform::CloseForward(const std::string& job_id) {
+  std::unique_ptr<ClusterIpForward> closing;
+  absl::MutexLock lock(&mu_);
+  auto it = forwards_.find(job_id);
+  if (it == forwards_.end()) return;
+  closing = std::move(it->second);
+  forwards_.erase(it);
+}
+
+bool KubernetesPlatform::HasForward(const std::string& job_id) {
+  absl::MutexLock lock(&mu_);
+  return forwards_.count(job_id) > 0;
+}
+
 absl::Status KubernetesPlatform::ValidateOptions(
     const std::map<std::string, std::string>& options) const {
   for (const auto& [key, value] : options) {
@@ -208,8 +251,7 @@ absl::StatusOr<WorkloadInputs> KubernetesPlatform::InputsFor(
   if (in.image_pull_secret.empty()) {
     in.image_pull_secret = options_.image_pull_secret;
   }
-  in.service_type = Option(spec.options, "service_type");
-  if (in.service_type.empty()) in.service_type = options_.service_type;
+  in.service_type = ServiceTypeOf(spec);
   in.shm_size_bytes = options_.shm_size_bytes;
   in.ttl_seconds_after_finished = options_.ttl_seconds_after_finished;
   return in;
@@ -389,10 +431,20 @@ absl::StatusOr<std::string> KubernetesPlatform::AwaitHostUrl(
 absl::StatusOr<RuntimeState> KubernetesPlatform::EnsureReachable(
     Placement& placement) {
   absl::StatusOr<RuntimeState> state = Inspect(placement);
-  if (!state.ok() || state->phase != Phase::kRunning ||
-      !placement.host_url.empty()) {
+  if (!state.ok() || state->phase != Phase::kRunning) return state;
+  if (HostPortScopeOf(placement) == kThisHostPortScope &&
+      placement.host_port > 0 && !HasForward(placement.job_id)) {
+    // A ClusterIP Service of an earlier server process: its forward
+    // went with that process; open it again on the same port.
+    absl::StatusOr<KubeApi*> api = Api();
+    if (!api.ok()) return api.status();
+    absl::StatusOr<std::string> forwarded =
+        OpenForward(**api, placement, placement.host_port);
+    if (!forwarded.ok()) return forwarded.status();
+    placement.host_url = *forwarded;
     return state;
   }
+  if (!placement.host_url.empty()) return state;
   // A launch a restart cut short: the Service may be missing, the address
   // unknown. Both are finished here, without waiting.
   absl::StatusOr<KubeApi*> api = Api();
@@ -484,10 +536,22 @@ absl::StatusOr<Placement> KubernetesPlatform::Launch(
   if (absl::Status s = AwaitRunning(**api, spec, *in, progress); !s.ok()) {
     return fail(s);
   }
-  absl::StatusOr<std::string> host_url =
-      AwaitHostUrl(**api, spec, *in, progress);
-  if (!host_url.ok()) return fail(host_url.status());
-  placement.host_url = *host_url;
+  if (in->service_type == "ClusterIP") {
+    if (spec.host_port <= 0) {
+      return fail(absl::InvalidArgumentError(
+          "a ClusterIP Service needs a host port for its port-forward"));
+    }
+    placement.host_port = spec.host_port;
+    absl::StatusOr<std::string> forwarded =
+        OpenForward(**api, placement, spec.host_port);
+    if (!forwarded.ok()) return fail(forwarded.status());
+    placement.host_url = *forwarded;
+  } else {
+    absl::StatusOr<std::string> host_url =
+        AwaitHostUrl(**api, spec, *in, progress);
+    if (!host_url.ok()) return fail(host_url.status());
+    placement.host_url = *host_url;
+  }
   ReportProgress(
       progress, ProgressEvent::Phase::kStarting,
       absl::StrCat("Job ", in->name, " runs; Service at ", placement.host_url));
@@ -504,11 +568,18 @@ absl::StatusOr<RuntimeState> KubernetesPlatform::Inspect(
     state.detail = "no Job name or namespace was recorded";
     return state;
   }
-  return StateOf(**api, placement.namespace_, placement.platform_job_id,
-                 nullptr);
+  absl::StatusOr<RuntimeState> state =
+      StateOf(**api, placement.namespace_, placement.platform_job_id, nullptr);
+  // The forward of a workload that ended is of no more use.
+  if (state.ok() &&
+      (state->phase == Phase::kExited || state->phase == Phase::kMissing)) {
+    CloseForward(placement.job_id);
+  }
+  return state;
 }
 
 absl::Status KubernetesPlatform::Terminate(const Placement& placement) {
+  CloseForward(placement.job_id);
   if (placement.platform_job_id.empty() || placement.namespace_.empty()) {
     return absl::OkStatus();  // nothing was created
   }

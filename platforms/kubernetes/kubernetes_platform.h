@@ -1,13 +1,15 @@
 // The "kubernetes" platform: each service runs as a batch/v1 Job (one pod,
 // never restarted) with a per-job Secret holding its secrets and a Service
 // in front of the pod, created through the API server's REST API (no
-// kubectl at run time). host_url is the LoadBalancer's ingress address or a
-// node's address and the NodePort.
+// kubectl at run time). host_url is the LoadBalancer's ingress address, a
+// node's address and the NodePort, or, for ClusterIP, a forward this
+// process owns through the API server's Service proxy
+// (cluster_ip_forward.h).
 //
 // Environment (read once at server start):
 //   KUBECONFIG, ~/.kube/config or in-cluster credentials (kube_credentials.h)
 //   TAO_K8S_CONTEXT        kubeconfig context (default: current-context)
-//   TAO_K8S_SERVICE_TYPE   LoadBalancer (default) or NodePort
+//   TAO_K8S_SERVICE_TYPE   LoadBalancer (default), NodePort or ClusterIP
 //   TAO_K8S_IMAGE_PULL_SECRET  docker-registry Secret for every pod
 // Credentials are loaded at the first call that needs them, and again at
 // the next call while they cannot be: a server without a kubeconfig still
@@ -27,6 +29,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "platforms/kubernetes/cluster_ip_forward.h"
 #include "platforms/kubernetes/kube_api.h"
 #include "platforms/kubernetes/kube_credentials.h"
 #include "platforms/kubernetes/workload_manifests.h"
@@ -50,6 +53,8 @@ class KubernetesPlatform : public Platform {
     int64_t shm_size_bytes = int64_t{16} << 30;
     int ttl_seconds_after_finished = 3600;
     int failure_log_lines = 20;
+    // A request through a ClusterIP forward (an Infer may take minutes).
+    absl::Duration proxy_timeout = absl::Minutes(10);
   };
 
   // Errors: INVALID_ARGUMENT for a bad TAO_K8S_* value.
@@ -59,8 +64,10 @@ class KubernetesPlatform : public Platform {
 
   absl::string_view name() const override { return "kubernetes"; }
   absl::string_view execution_backend() const override { return "local-k8s"; }
-  // Services are reached at cluster addresses: no host port.
-  std::string HostPortScope(const LaunchSpec&) const override { return ""; }
+  // A LoadBalancer or NodePort Service is reached at a cluster address (no
+  // host port); a ClusterIP one through a forward on a port of this host.
+  std::string HostPortScope(const LaunchSpec& spec) const override;
+  std::string HostPortScopeOf(const Placement& placement) const override;
   // Options: namespace, image_pull_secret, service_type.
   absl::Status ValidateOptions(
       const std::map<std::string, std::string>& options) const override;
@@ -111,6 +118,14 @@ class KubernetesPlatform : public Platform {
   absl::StatusOr<std::string> AwaitHostUrl(KubeApi& api, const LaunchSpec& spec,
                                            const WorkloadInputs& in,
                                            const ProgressCallback& progress);
+  std::string ServiceTypeOf(const LaunchSpec& spec) const;
+  // The ClusterIP forward of `placement` on 127.0.0.1:`local_port`; its URL.
+  absl::StatusOr<std::string> OpenForward(KubeApi& api,
+                                          const Placement& placement,
+                                          int local_port)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void CloseForward(const std::string& job_id) ABSL_LOCKS_EXCLUDED(mu_);
+  bool HasForward(const std::string& job_id) ABSL_LOCKS_EXCLUDED(mu_);
   // Sleeps `interval` (growing it), in short steps; false once the
   // launch's deadline passed or it was cancelled.
   bool Pause(const LaunchSpec& spec, absl::Duration& interval) const;
@@ -118,6 +133,9 @@ class KubernetesPlatform : public Platform {
   const Options options_;
   absl::Mutex mu_;
   std::unique_ptr<KubeApi> api_ ABSL_GUARDED_BY(mu_);
+  // By job id; a forward lives as long as this process.
+  std::map<std::string, std::unique_ptr<ClusterIpForward>> forwards_
+      ABSL_GUARDED_BY(mu_);
 };
 
 absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment();

@@ -13,6 +13,7 @@
 #include "tests/fakes/kubernetes/discovery.h"
 #include "tests/fakes/kubernetes/openapi_v2.h"
 #include "tests/fakes/kubernetes/resources.h"
+#include "tests/fakes/kubernetes/service_proxy.h"
 
 namespace tao::fakes::kubernetes {
 namespace {
@@ -336,6 +337,16 @@ void HandleApiRequest(const ApiContext& context,
   if (tail[0] == "namespaces" && tail.size() >= 3) {
     ns = tail[1];
     tail.erase(tail.begin(), tail.begin() + 2);
+  }
+  if (group.empty() && !ns.empty() && tail.size() >= 3 &&
+      tail[0] == "services" && tail[2] == "proxy") {
+    std::string rest;
+    for (size_t i = 3; i < tail.size(); ++i)
+      absl::StrAppend(&rest, "/", tail[i]);
+    // A trailing '/' is part of the proxied path.
+    if (!path.empty() && path.back() == '/') rest += "/";
+    HandleServiceProxy(*context.cluster, ns, tail[1], rest, request, response);
+    return;
   }
   const ResourceInfo* info = FindResource(group, version, tail[0]);
   if (info == nullptr || tail.size() > 3 ||

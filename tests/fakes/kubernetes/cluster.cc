@@ -243,6 +243,26 @@ void Cluster::StartPods(const std::vector<json>& pods) {
   for (const PodLaunch& launch : launches) options_.runner->Start(launch, this);
 }
 
+absl::StatusOr<size_t> Cluster::ServicePortIndex(
+    const std::string& ns, const std::string& name,
+    const std::string& port) const {
+  absl::MutexLock lock(&mu_);
+  const json* service = store_.Get("services", ns, name);
+  if (service == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no service ", ns, "/", name));
+  }
+  const json ports = (*service)["spec"].value("ports", json::array());
+  for (size_t i = 0; i < ports.size(); ++i) {
+    if ((port.empty() && ports.size() == 1) ||
+        std::to_string(ports[i].value("port", 0)) == port ||
+        (!port.empty() && ports[i].value("name", "") == port)) {
+      return i;
+    }
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("no port \"", port, "\" on service \"", name, "\""));
+}
+
 std::optional<TcpBackend> Cluster::ServiceEndpoint(const std::string& ns,
                                                    const std::string& name,
                                                    size_t port_index) const {

@@ -108,6 +108,12 @@ class Cluster : public PodStatusSink {
   // Where a connection to port `port_index` of Service `ns`/`name` goes:
   // the address of a Running, Ready pod it selects and the port's
   // targetPort (a number, or a container port's name).
+  // Which of Service `ns`/`name`'s ports `port` is (its number or name;
+  // "" with a single port). NOT_FOUND without the Service,
+  // FAILED_PRECONDITION when no port matches.
+  absl::StatusOr<size_t> ServicePortIndex(const std::string& ns,
+                                          const std::string& name,
+                                          const std::string& port) const;
   std::optional<TcpBackend> ServiceEndpoint(const std::string& ns,
                                             const std::string& name,
                                             size_t port_index) const;

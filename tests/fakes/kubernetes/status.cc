@@ -213,6 +213,10 @@ ApiError Timeout(const std::string& message) {
       504, Failure(504, "Timeout", message, {{"retryAfterSeconds", 1}}), {}};
 }
 
+ApiError ServiceUnavailable(const std::string& message) {
+  return {503, Failure(503, "ServiceUnavailable", message, nullptr), {}};
+}
+
 json DeleteSuccess(const ResourceInfo& info, const std::string& name,
                    const std::string& uid) {
   return {{"kind", "Status"},

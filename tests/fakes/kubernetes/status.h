@@ -58,6 +58,9 @@ ApiError UnsupportedMediaType(const std::string& content_type);
 ApiError TooManyRequests(int retry_after_seconds);
 ApiError InternalError(const std::string& message);
 ApiError Timeout(const std::string& message);
+// 503 ServiceUnavailable (errors.NewServiceUnavailable), e.g. a Service
+// proxy with no ready endpoint.
+ApiError ServiceUnavailable(const std::string& message);
 
 // The Success Status a DELETE returns for stores without
 // ReturnDeletedObject (finalizeDelete in

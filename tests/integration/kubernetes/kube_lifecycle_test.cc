@@ -188,5 +188,43 @@ TEST_F(KubeLifecycleTest, NodePortThroughTheCli) {
   EXPECT_THAT(ManagedObjects(), IsEmpty());
 }
 
+TEST_F(KubeLifecycleTest, ClusterIpThroughTheServersForwardSurvivesARestart) {
+  const v1::Service service =
+      calls_.StartReady(StartRequestFor("cosmos-rl", "ClusterIP"));
+  ASSERT_FALSE(HasFailure()) << server_.Log();
+  // A port of this host from the server's pool, forwarded through the API
+  // server's Service proxy.
+  EXPECT_EQ(service.host_url(),
+            absl::StrCat("http://127.0.0.1:", service.host_port()));
+  EXPECT_GE(service.host_port(), server_.first_service_port());
+  const json objects = ManagedObjects("services");
+  EXPECT_EQ(Find(objects, "Service",
+                 *names::ObjectName(service.job_id()))["spec"]["type"],
+            "ClusterIP");
+
+  v1::InferRequest request = E2eCalls::ChatRequest("What is this?", true);
+  request.set_network_arch("cosmos-rl");
+  v1::InferResponse answer;
+  grpc::Status status = calls_.Infer(request, &answer);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(answer.job_id(), service.job_id());
+
+  // The forward belonged to the old process; the new one opens it again
+  // on the same port.
+  RestartServer();
+  ASSERT_FALSE(HasFailure());
+  status = calls_.Infer(request, &answer);
+  ASSERT_TRUE(status.ok()) << status.error_message() << "\n" << server_.Log();
+  EXPECT_EQ(answer.job_id(), service.job_id());
+  v1::ListResponse listed;
+  ASSERT_TRUE(calls_.List(&listed).ok());
+  ASSERT_EQ(listed.services_size(), 1);
+  EXPECT_EQ(listed.services(0).host_url(), service.host_url());
+
+  v1::StopResponse stopped;
+  ASSERT_TRUE(calls_.Stop(service.job_id(), &stopped).ok());
+  EXPECT_THAT(ManagedObjects(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace tao::integration::kubernetes

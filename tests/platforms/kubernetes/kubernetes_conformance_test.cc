@@ -1,11 +1,13 @@
 // The platform conformance suite (tests/platforms/conformance) on the
 // kubernetes driver and the fake API server (tests/fakes/kubernetes) over
 // HTTPS with a token, whose pods run on the REAL Docker engine
-// (scripts/docker-up) from the reference-backend test image, and whose
-// LoadBalancer Services get a loopback address that forwards to the pod.
+// (scripts/docker-up) from the reference-backend test image: once with
+// LoadBalancer Services (a loopback address that forwards to the pod), once
+// with ClusterIP ones (the driver's forward through the Service proxy).
 // Skipped without an engine unless TAO_REQUIRE_DOCKER is set.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +30,9 @@ using fakes::kubernetes::FakeKubeApiServer;
 
 class KubernetesConformanceEnv : public conformance::ConformanceEnv {
  public:
+  explicit KubernetesConformanceEnv(std::string service_type)
+      : service_type_(std::move(service_type)) {}
+
   absl::Status SetUp() override {
     absl::StatusOr<std::string> host = docker_testing::FindDockerHost();
     if (!host.ok()) return host.status();
@@ -73,6 +78,8 @@ class KubernetesConformanceEnv : public conformance::ConformanceEnv {
         conformance::ReferenceBackendSpec("local-k8s", server_instance_);
     spec.image = docker_testing::kTestImage;
     spec.deadline = absl::Now() + absl::Minutes(2);
+    // A ClusterIP Service is reached through a forward on a port here.
+    if (service_type_ == "ClusterIP") spec.host_port = tests::FreeTcpPort();
     return spec;
   }
 
@@ -104,6 +111,7 @@ class KubernetesConformanceEnv : public conformance::ConformanceEnv {
   std::unique_ptr<Platform> Make(const std::string& kubeconfig) {
     KubernetesPlatform::Options options;
     options.credentials.kubeconfig = kubeconfig;
+    options.service_type = service_type_;
     options.poll_min = absl::Milliseconds(100);
     options.poll_max = absl::Milliseconds(500);
     options.address_wait = absl::Seconds(30);
@@ -117,6 +125,7 @@ class KubernetesConformanceEnv : public conformance::ConformanceEnv {
     return *std::move(platform);
   }
 
+  const std::string service_type_;
   std::string docker_host_;
   std::string owner_;
   std::string server_instance_;
@@ -124,13 +133,18 @@ class KubernetesConformanceEnv : public conformance::ConformanceEnv {
   std::unique_ptr<testing::KubeTestCluster> cluster_;
 };
 
-std::unique_ptr<conformance::ConformanceEnv> MakeKubernetesEnv() {
-  return std::make_unique<KubernetesConformanceEnv>();
+std::unique_ptr<conformance::ConformanceEnv> MakeLoadBalancerEnv() {
+  return std::make_unique<KubernetesConformanceEnv>("LoadBalancer");
+}
+std::unique_ptr<conformance::ConformanceEnv> MakeClusterIpEnv() {
+  return std::make_unique<KubernetesConformanceEnv>("ClusterIP");
 }
 
 using conformance::PlatformConformanceTest;
-INSTANTIATE_TEST_SUITE_P(Kubernetes, PlatformConformanceTest,
-                         ::testing::Values(&MakeKubernetesEnv));
+INSTANTIATE_TEST_SUITE_P(KubernetesLoadBalancer, PlatformConformanceTest,
+                         ::testing::Values(&MakeLoadBalancerEnv));
+INSTANTIATE_TEST_SUITE_P(KubernetesClusterIp, PlatformConformanceTest,
+                         ::testing::Values(&MakeClusterIpEnv));
 
 }  // namespace
 }  // namespace tao::platforms::kubernetes

@@ -280,10 +280,15 @@ TEST_F(KubernetesPlatformTest, OptionsAreChecked) {
       platform_->ValidateOptions({{"namespace", "Not_A_Namespace"}})));
   EXPECT_TRUE(absl::IsInvalidArgument(
       platform_->ValidateOptions({{"service_type", "ExternalName"}})));
-  absl::Status cluster_ip =
-      platform_->ValidateOptions({{"service_type", "ClusterIP"}});
-  EXPECT_TRUE(absl::IsInvalidArgument(cluster_ip));
-  EXPECT_THAT(cluster_ip.message(), HasSubstr("kubernetes.service_type"));
+  EXPECT_TRUE(platform_->ValidateOptions({{"service_type", "ClusterIP"}}).ok());
+  absl::Status external =
+      platform_->ValidateOptions({{"service_type", "ExternalName"}});
+  EXPECT_THAT(external.message(), HasSubstr("kubernetes.service_type"));
+  // Only ClusterIP binds a port of this host (its forward).
+  LaunchSpec spec = Spec();
+  EXPECT_EQ(platform_->HostPortScope(spec), "");
+  spec.options["service_type"] = "ClusterIP";
+  EXPECT_EQ(platform_->HostPortScope(spec), kThisHostPortScope);
   EXPECT_TRUE(absl::IsInvalidArgument(
       platform_->ValidateOptions({{"partition", "debug"}})));
 }
