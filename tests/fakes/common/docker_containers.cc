@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "platforms/local_docker/docker_api.h"
@@ -188,11 +189,38 @@ absl::Status DockerContainers::Wait(const std::string& name,
 
 absl::StatusOr<std::string> DockerContainers::Logs(const std::string& name,
                                                    int tail_lines) {
+  return ReadLogs(name, tail_lines, /*timestamps=*/false);
+}
+
+absl::StatusOr<std::vector<LogLine>> DockerContainers::TimestampedLogs(
+    const std::string& name, int tail_lines) {
+  absl::StatusOr<std::string> text =
+      ReadLogs(name, tail_lines, /*timestamps=*/true);
+  if (!text.ok()) return text.status();
+  std::vector<LogLine> lines;
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    if (line.empty()) continue;
+    // "<RFC 3339 with nanoseconds> <text>"
+    const size_t space = line.find(' ');
+    LogLine parsed;
+    parsed.time = ParseTime(std::string(line.substr(0, space)));
+    parsed.text = space == absl::string_view::npos
+                      ? ""
+                      : std::string(line.substr(space + 1));
+    lines.push_back(std::move(parsed));
+  }
+  return lines;
+}
+
+absl::StatusOr<std::string> DockerContainers::ReadLogs(const std::string& name,
+                                                       int tail_lines,
+                                                       bool timestamps) {
   DockerRequest logs;
   logs.path = ContainerPath(name, "/logs");
   logs.query = {{"stdout", "true"},
                 {"stderr", "true"},
                 {"tail", tail_lines >= 0 ? absl::StrCat(tail_lines) : "all"}};
+  if (timestamps) logs.query.push_back({"timestamps", "true"});
   absl::StatusOr<DockerResponse> answer = api_->Call(logs);
   if (!answer.ok()) return answer.status();
   if (answer->status == 404) {

@@ -39,6 +39,12 @@ struct ContainerSpec {
   int64_t shm_size_bytes = 0;  // 0: the engine's default
 };
 
+// One line of a container's output and when the engine received it.
+struct LogLine {
+  absl::Time time;
+  std::string text;  // without the newline
+};
+
 struct ContainerStatus {
   enum class State { kCreated, kRunning, kExited, kMissing };
   State state = State::kMissing;
@@ -72,6 +78,10 @@ class DockerContainers {
   absl::Status Wait(const std::string& name, absl::Duration timeout);
   // stdout and stderr in order; tail_lines < 0: all.
   absl::StatusOr<std::string> Logs(const std::string& name, int tail_lines);
+  // The same lines with the engine's time stamps (docker logs
+  // --timestamps), oldest first. Errors as Logs.
+  absl::StatusOr<std::vector<LogLine>> TimestampedLogs(const std::string& name,
+                                                       int tail_lines);
   // Kills and removes the container; OK when it is gone already.
   absl::Status Remove(const std::string& name);
   // Names of the containers carrying label `key`=`value` (running or not).
@@ -81,6 +91,8 @@ class DockerContainers {
  private:
   explicit DockerContainers(
       std::unique_ptr<platforms::local_docker::DockerApi> api);
+  absl::StatusOr<std::string> ReadLogs(const std::string& name, int tail_lines,
+                                       bool timestamps);
   std::unique_ptr<platforms::local_docker::DockerApi> api_;
 };
 

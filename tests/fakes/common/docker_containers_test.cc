@@ -87,6 +87,30 @@ TEST_F(DockerContainersTest, RunsInspectsLogsAndRemoves) {
   EXPECT_TRUE(absl::IsNotFound(docker_->Logs(name_, -1).status()));
 }
 
+TEST_F(DockerContainersTest, TimestampedLogsCarryTheEnginesTimes) {
+  const absl::Time before = absl::Now() - absl::Minutes(1);
+  ASSERT_TRUE(docker_->Run(Spec("echo one; echo two words; exit 0")).ok());
+  ASSERT_TRUE(docker_->Wait(name_, absl::Seconds(30)).ok());
+  absl::StatusOr<std::vector<LogLine>> lines =
+      docker_->TimestampedLogs(name_, -1);
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_EQ(lines->size(), 2u);
+  EXPECT_EQ((*lines)[0].text, "one");
+  EXPECT_EQ((*lines)[1].text, "two words");
+  for (const LogLine& line : *lines) {
+    EXPECT_GT(line.time, before);
+    EXPECT_LT(line.time, absl::Now() + absl::Minutes(1));
+  }
+  EXPECT_LE((*lines)[0].time, (*lines)[1].time);
+  absl::StatusOr<std::vector<LogLine>> last =
+      docker_->TimestampedLogs(name_, 1);
+  ASSERT_TRUE(last.ok());
+  ASSERT_EQ(last->size(), 1u);
+  EXPECT_EQ((*last)[0].text, "two words");
+  // Logs keeps its plain form.
+  EXPECT_EQ(docker_->Logs(name_, -1).value_or(""), "one\ntwo words\n");
+}
+
 TEST_F(DockerContainersTest, ReportsTheExitCode) {
   ASSERT_TRUE(docker_->Run(Spec("exit 3")).ok());
   ASSERT_TRUE(docker_->Wait(name_, absl::Seconds(30)).ok());
