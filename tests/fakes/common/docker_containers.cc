@@ -245,6 +245,14 @@ absl::Status DockerContainers::Remove(const std::string& name) {
   return EngineError(absl::StrCat("removing container ", name), *answer);
 }
 
+void DockerContainers::RemoveLabelled(const std::string& key,
+                                      const std::string& value) {
+  for (const std::string& name :
+       ListLabelled(key, value).value_or(std::vector<std::string>())) {
+    Remove(name).IgnoreError();
+  }
+}
+
 absl::StatusOr<std::vector<std::string>> DockerContainers::ListLabelled(
     const std::string& key, const std::string& value) {
   DockerRequest list;

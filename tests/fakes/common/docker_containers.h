@@ -87,6 +87,9 @@ class DockerContainers {
   // Names of the containers carrying label `key`=`value` (running or not).
   absl::StatusOr<std::vector<std::string>> ListLabelled(
       const std::string& key, const std::string& value);
+  // Removes every container carrying label `key`=`value` (what a test's
+  // fake left behind, whatever happened); errors are ignored.
+  void RemoveLabelled(const std::string& key, const std::string& value);
 
  private:
   explicit DockerContainers(

@@ -71,6 +71,13 @@ std::string DockerPodRunner::ContainerName(const std::string& ns,
   return absl::StrCat("k8s-fake_", ns, "_", name);
 }
 
+void DockerPodRunner::RemoveLeftovers(const std::string& docker_host,
+                                      const std::string& owner) {
+  absl::StatusOr<std::unique_ptr<DockerContainers>> docker =
+      DockerContainers::Connect(docker_host);
+  if (docker.ok()) (*docker)->RemoveLabelled(kOwnerLabel, owner);
+}
+
 absl::StatusOr<std::unique_ptr<DockerPodRunner>> DockerPodRunner::Create(
     Options options) {
   if (options.docker_host.empty()) options.docker_host = DefaultDockerHost();

@@ -50,6 +50,11 @@ class DockerPodRunner : public PodRunner {
                                    const std::string& name,
                                    const std::string& container) override;
 
+  // Removes the containers of runners with `owner` on `docker_host` (what
+  // a fake that was killed, or a failed test, left behind).
+  static void RemoveLeftovers(const std::string& docker_host,
+                              const std::string& owner);
+
   // The engine container that runs pod `ns`/`name`.
   static std::string ContainerName(const std::string& ns,
                                    const std::string& name);

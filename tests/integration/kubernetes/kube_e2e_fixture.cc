@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "platforms/kubernetes/object_names.h"
-#include "tests/fakes/common/docker_containers.h"
 #include "tests/fakes/kubernetes/docker_pod_runner.h"
 #include "tests/integration/kubernetes/rbac_rules.h"
 #include "tests/platforms/local_docker/docker_test_env.h"
@@ -112,15 +111,7 @@ void KubeE2eTest::TearDown() {
   }
   cluster_.reset();  // the fake removes the containers of its pods
   if (owner_.empty()) return;
-  absl::StatusOr<std::unique_ptr<fakes::DockerContainers>> docker =
-      fakes::DockerContainers::Connect(docker_host_);
-  if (!docker.ok()) return;
-  for (const std::string& name :
-       (*docker)
-           ->ListLabelled(DockerPodRunner::kOwnerLabel, owner_)
-           .value_or(std::vector<std::string>())) {
-    (*docker)->Remove(name).IgnoreError();
-  }
+  DockerPodRunner::RemoveLeftovers(docker_host_, owner_);
 }
 
 void KubeE2eTest::ExpectRequestsAllowedByRbacDoc() {

@@ -14,7 +14,6 @@
 #include "absl/time/clock.h"
 #include "platforms/kubernetes/kubernetes_platform.h"
 #include "platforms/kubernetes/object_names.h"
-#include "tests/fakes/common/docker_containers.h"
 #include "tests/fakes/kubernetes/docker_pod_runner.h"
 #include "tests/platforms/conformance/platform_conformance.h"
 #include "tests/platforms/kubernetes/kube_test_cluster.h"
@@ -96,15 +95,7 @@ class KubernetesConformanceEnv : public conformance::ConformanceEnv {
     // The fake removes its pods' containers when it stops; a failed test
     // may have left Jobs, which go with it.
     cluster_.reset();
-    absl::StatusOr<std::unique_ptr<fakes::DockerContainers>> docker =
-        fakes::DockerContainers::Connect(docker_host_);
-    if (!docker.ok()) return;
-    for (const std::string& name :
-         (*docker)
-             ->ListLabelled(DockerPodRunner::kOwnerLabel, owner_)
-             .value_or(std::vector<std::string>())) {
-      (*docker)->Remove(name).IgnoreError();
-    }
+    DockerPodRunner::RemoveLeftovers(docker_host_, owner_);
   }
 
  private:
