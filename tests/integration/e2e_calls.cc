@@ -11,11 +11,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr int kCallSeconds = 120;
-
-void SetDeadline(grpc::ClientContext& context) {
+void SetDeadline(grpc::ClientContext& context,
+                 absl::Duration deadline = absl::Seconds(120)) {
   context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(kCallSeconds));
+                       absl::ToChronoMilliseconds(deadline));
 }
 
 }  // namespace
@@ -26,9 +25,10 @@ v1::InferenceService::Stub& E2eCalls::stub() {
 }
 
 grpc::Status E2eCalls::Start(const v1::StartRequest& request,
-                             v1::StartResponse* response) {
+                             v1::StartResponse* response,
+                             absl::Duration deadline) {
   grpc::ClientContext context;
-  SetDeadline(context);
+  SetDeadline(context, deadline);
   grpc::Status status = stub().Start(&context, request, response);
   Saw(status);
   Saw(*response);
@@ -79,10 +79,11 @@ grpc::Status E2eCalls::Stop(const std::string& job_id,
   return status;
 }
 
-grpc::Status E2eCalls::List(v1::ListResponse* response) {
+grpc::Status E2eCalls::List(v1::ListResponse* response,
+                            const v1::ListRequest& request) {
   grpc::ClientContext context;
   SetDeadline(context);
-  grpc::Status status = stub().List(&context, v1::ListRequest(), response);
+  grpc::Status status = stub().List(&context, request, response);
   Saw(status);
   Saw(*response);
   return status;

@@ -22,7 +22,8 @@ class E2eCalls {
   v1::InferenceService::Stub& stub();
 
   grpc::Status Start(const v1::StartRequest& request,
-                     v1::StartResponse* response);
+                     v1::StartResponse* response,
+                     absl::Duration deadline = absl::Seconds(120));
   // Start, then WaitReady until READY (a test failure otherwise); the
   // service.
   v1::Service StartReady(const v1::StartRequest& request,
@@ -32,7 +33,8 @@ class E2eCalls {
   grpc::Status Infer(const v1::InferRequest& request,
                      v1::InferResponse* response);
   grpc::Status Stop(const std::string& job_id, v1::StopResponse* response);
-  grpc::Status List(v1::ListResponse* response);
+  grpc::Status List(v1::ListResponse* response,
+                    const v1::ListRequest& request = v1::ListRequest());
   // tao-infer against the server; its output is kept.
   RunOutput Cli(const std::vector<std::string>& args);
 

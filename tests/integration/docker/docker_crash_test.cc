@@ -45,7 +45,7 @@ class DockerCrashTest : public DockerE2eTest {
     absl::StatusOr<std::string> job_id = KillServerDuringLaunch(
         server_, config_, StartRequestFor("cosmos-rl", "/models/crash"), step);
     EXPECT_TRUE(job_id.ok()) << job_id.status() << "\n" << server_.Log();
-    stub_ = server_.NewStub();
+    calls_.Reconnect();
     return job_id.value_or("");
   }
 };
@@ -86,7 +86,7 @@ TEST_F(DockerCrashTest, KilledAfterRunningBeforeLoadingKeepsTheService) {
   server_.Signal(SIGKILL);  // running, still loading the model
   ASSERT_TRUE(server_.WaitExit(absl::Seconds(10)).ok());
   ASSERT_TRUE(server_.Start(config_).ok()) << server_.Log();
-  stub_ = server_.NewStub();
+  calls_.Reconnect();
   ExpectRegistryMatchesEngine();
   EXPECT_EQ(Wait(job_id).final_state(), v1::SERVICE_STATE_READY);
 }

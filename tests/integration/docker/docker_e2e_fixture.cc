@@ -1,6 +1,5 @@
 #include "tests/integration/docker/docker_e2e_fixture.h"
 
-#include <chrono>
 #include <csignal>
 #include <random>
 
@@ -12,16 +11,8 @@ namespace tao::integration::docker {
 namespace {
 
 namespace docker_env = ::tao::platforms::local_docker::testing;
-using ::testing::HasSubstr;
-using ::testing::Not;
-
 // The label the driver puts on every container it starts (its README).
 constexpr char kServerInstanceLabel[] = "ai.tao.inference.server_instance";
-constexpr int kCallSeconds = 120;
-
-std::chrono::system_clock::time_point CallDeadline() {
-  return std::chrono::system_clock::now() + std::chrono::seconds(kCallSeconds);
-}
 
 }  // namespace
 
@@ -54,7 +45,7 @@ void DockerE2eTest::SetUp() {
   config_ = config;
   absl::Status started = server_.Start(config);
   ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
-  stub_ = server_.NewStub();
+  calls_.Reconnect();
   ready_ = true;
 }
 
@@ -63,7 +54,7 @@ void DockerE2eTest::RestartServer() {
   ASSERT_TRUE(server_.WaitExit(absl::Seconds(30)).ok()) << server_.Log();
   absl::Status started = server_.Start(config_);
   ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
-  stub_ = server_.NewStub();
+  calls_.Reconnect();
 }
 
 void DockerE2eTest::TearDown() {
@@ -72,12 +63,7 @@ void DockerE2eTest::TearDown() {
       absl::StrCat(kServerInstanceLabel, "=", server_instance_));
   engine_->RemoveNetwork(network_);
   if (!ready_) return;
-  EXPECT_THAT(seen_, Not(HasSubstr(hf_token_)))
-      << "a client was shown the HF_TOKEN value";
-  EXPECT_THAT(server_.Log(), Not(HasSubstr(hf_token_)))
-      << "the server log holds the HF_TOKEN value";
-  EXPECT_THAT(ReadFileOrEmpty(server_.state_path()), Not(HasSubstr(hf_token_)))
-      << "the registry file holds the HF_TOKEN value";
+  calls_.ExpectNowhere(hf_token_, "HF_TOKEN value");
 }
 
 v1::StartRequest DockerE2eTest::StartRequestFor(
@@ -93,90 +79,32 @@ v1::StartRequest DockerE2eTest::StartRequestFor(
 
 grpc::Status DockerE2eTest::Start(const v1::StartRequest& request,
                                   v1::StartResponse* response) {
-  grpc::ClientContext context;
-  context.set_deadline(CallDeadline());
-  grpc::Status status = stub_->Start(&context, request, response);
-  Saw(status);
-  Saw(*response);
-  return status;
+  return calls_.Start(request, response);
 }
 
 v1::Service DockerE2eTest::StartReady(const std::string& network_arch,
                                       const std::string& model_path,
                                       const std::string& model_key) {
-  v1::StartResponse response;
-  grpc::Status status =
-      Start(StartRequestFor(network_arch, model_path, model_key), &response);
-  EXPECT_TRUE(status.ok()) << status.error_message() << "\n" << server_.Log();
-  if (!status.ok()) return v1::Service();
-  WaitResult waited = Wait(response.service().job_id());
-  EXPECT_TRUE(waited.status.ok()) << waited.status.error_message();
-  EXPECT_EQ(waited.final_state(), v1::SERVICE_STATE_READY)
-      << (waited.events.empty() ? "" : waited.events.back().DebugString());
-  return response.service();
+  return calls_.StartReady(
+      StartRequestFor(network_arch, model_path, model_key));
 }
 
 WaitResult DockerE2eTest::Wait(const std::string& job_id) {
-  WaitResult waited = WaitReady(*stub_, job_id, absl::Seconds(90));
-  for (const v1::WaitReadyEvent& event : waited.events) Saw(event);
-  Saw(waited.status);
-  return waited;
+  return calls_.Wait(job_id);
 }
 
 grpc::Status DockerE2eTest::Infer(const v1::InferRequest& request,
                                   v1::InferResponse* response) {
-  grpc::ClientContext context;
-  context.set_deadline(CallDeadline());
-  grpc::Status status = stub_->Infer(&context, request, response);
-  Saw(status);
-  Saw(*response);
-  return status;
+  return calls_.Infer(request, response);
 }
 
 grpc::Status DockerE2eTest::Stop(const std::string& job_id,
                                  v1::StopResponse* response) {
-  v1::StopRequest request;
-  request.set_job_id(job_id);
-  grpc::ClientContext context;
-  context.set_deadline(CallDeadline());
-  grpc::Status status = stub_->Stop(&context, request, response);
-  Saw(status);
-  Saw(*response);
-  return status;
+  return calls_.Stop(job_id, response);
 }
 
 RunOutput DockerE2eTest::Cli(const std::vector<std::string>& args) {
-  RunOutput output = server_.Cli(args);
-  Saw(output);
-  return output;
-}
-
-v1::InferRequest DockerE2eTest::ChatRequest(const std::string& text,
-                                            bool with_image) {
-  v1::InferRequest request;
-  v1::ChatMessage* message = request.add_messages();
-  message->set_role(v1::ROLE_USER);
-  message->add_parts()->set_text(text);
-  if (with_image) {
-    v1::Media* image = message->add_parts()->mutable_image();
-    image->set_data(TinyPng());
-    image->set_mime_type("image/png");
-  }
-  return request;
-}
-
-void DockerE2eTest::Saw(const google::protobuf::Message& message) {
-  seen_ += message.DebugString();
-}
-
-void DockerE2eTest::Saw(const grpc::Status& status) {
-  seen_ += status.error_message();
-  seen_ += status.error_details();
-}
-
-void DockerE2eTest::Saw(const RunOutput& output) {
-  seen_ += output.out;
-  seen_ += output.err;
+  return calls_.Cli(args);
 }
 
 nlohmann::ordered_json DockerE2eTest::ReadRegistryFile() const {

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/docker/engine_probe.h"
+#include "tests/integration/e2e_calls.h"
 #include "tests/integration/server_harness.h"
 
 namespace tao::integration::docker {
@@ -58,12 +59,15 @@ class DockerE2eTest : public ::testing::Test {
   RunOutput Cli(const std::vector<std::string>& args);
 
   // A user message with `text` and, when `with_image`, a tiny PNG.
-  static v1::InferRequest ChatRequest(const std::string& text, bool with_image);
+  static v1::InferRequest ChatRequest(const std::string& text,
+                                      bool with_image) {
+    return E2eCalls::ChatRequest(text, with_image);
+  }
 
   // Whatever a client was shown, for the canary check.
-  void Saw(const google::protobuf::Message& message);
-  void Saw(const grpc::Status& status);
-  void Saw(const RunOutput& output);
+  void Saw(const google::protobuf::Message& message) { calls_.Saw(message); }
+  void Saw(const grpc::Status& status) { calls_.Saw(status); }
+  void Saw(const RunOutput& output) { calls_.Saw(output); }
 
   // The registry file as written (key order kept).
   nlohmann::ordered_json ReadRegistryFile() const;
@@ -76,8 +80,8 @@ class DockerE2eTest : public ::testing::Test {
   std::unique_ptr<EngineProbe> engine_;
   ServerConfig config_;  // what the server was started with
   ServerHarness server_;
-  std::unique_ptr<v1::InferenceService::Stub> stub_;
-  std::string seen_;
+  // The stub and what clients were shown (the canary checks).
+  E2eCalls calls_{&server_};
 };
 
 }  // namespace tao::integration::docker

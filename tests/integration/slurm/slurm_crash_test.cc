@@ -33,7 +33,7 @@ class SlurmCrashTest : public SlurmE2eTest {
     absl::StatusOr<std::string> job_id =
         KillServerDuringLaunch(server_, Config(), Request(model_path), step);
     EXPECT_TRUE(job_id.ok()) << job_id.status() << "\n" << server_.Log();
-    stub_ = server_.NewStub();
+    calls_.Reconnect();
     return job_id.value_or("");
   }
 

@@ -23,8 +23,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-constexpr int kCallSeconds = 120;
-
 // Node ports the driver offers jobs: above every harness port block
 // (20000-29599) and below the kernel's ephemeral range, so that a
 // service on the node never takes a port another test's server hands out.
@@ -89,12 +87,7 @@ void SlurmE2eTest::TearDown() {
   }
   if (!root_.empty()) slurm_env::Shell("rm -rf '" + root_ + "'");
 
-  EXPECT_THAT(seen_, Not(HasSubstr(hf_token_)))
-      << "a client was shown the HF_TOKEN value";
-  EXPECT_THAT(log, Not(HasSubstr(hf_token_)))
-      << "the server log holds the HF_TOKEN value";
-  EXPECT_THAT(ReadFileOrEmpty(server_.state_path()), Not(HasSubstr(hf_token_)))
-      << "the registry file holds the HF_TOKEN value";
+  calls_.ExpectNowhere(hf_token_, "HF_TOKEN value");
 }
 
 std::map<std::string, std::string> SlurmE2eTest::ServerEnv(
@@ -132,7 +125,7 @@ absl::Status SlurmE2eTest::StartServer(
   ServerConfig config;
   config.env = ServerEnv(access, overrides);
   absl::Status started = server_.Start(config);
-  if (started.ok()) stub_ = server_.NewStub();
+  if (started.ok()) calls_.Reconnect();
   return started;
 }
 
@@ -156,78 +149,36 @@ v1::StartRequest SlurmE2eTest::Request(const std::string& model_path) {
 grpc::Status SlurmE2eTest::Start(const v1::StartRequest& request,
                                  v1::StartResponse* response,
                                  absl::Duration deadline) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(deadline));
-  grpc::Status status = stub_->Start(&context, request, response);
-  Saw(status);
-  Saw(*response);
-  return status;
+  return calls_.Start(request, response, deadline);
 }
 
 v1::Service SlurmE2eTest::StartReady(const v1::StartRequest& request) {
-  v1::StartResponse response;
-  grpc::Status status = Start(request, &response);
-  EXPECT_TRUE(status.ok()) << status.error_message() << "\n" << server_.Log();
-  if (!status.ok()) return v1::Service();
-  WaitResult waited = Wait(response.service().job_id());
-  EXPECT_TRUE(waited.status.ok()) << waited.status.error_message();
-  EXPECT_EQ(waited.final_state(), v1::SERVICE_STATE_READY)
-      << (waited.events.empty() ? "" : waited.events.back().DebugString());
-  return response.service();
+  return calls_.StartReady(request, absl::Seconds(60));
 }
 
 WaitResult SlurmE2eTest::Wait(const std::string& job_id) {
-  WaitResult waited = WaitReady(*stub_, job_id, absl::Seconds(60));
-  for (const v1::WaitReadyEvent& event : waited.events) Saw(event);
-  Saw(waited.status);
-  return waited;
+  return calls_.Wait(job_id, absl::Seconds(60));
 }
 
 grpc::Status SlurmE2eTest::Infer(const std::string& job_id,
                                  v1::InferResponse* response,
                                  bool wait_for_ready) {
-  v1::InferRequest request;
+  v1::InferRequest request =
+      E2eCalls::ChatRequest("What is in this picture?", /*with_image=*/true);
   request.set_job_id(job_id);
   request.set_wait_for_ready(wait_for_ready);
-  v1::ChatMessage* message = request.add_messages();
-  message->set_role(v1::ROLE_USER);
-  message->add_parts()->set_text("What is in this picture?");
-  v1::Media* image = message->add_parts()->mutable_image();
-  image->set_data(TinyPng());
-  image->set_mime_type("image/png");
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(kCallSeconds));
-  grpc::Status status = stub_->Infer(&context, request, response);
-  Saw(status);
-  Saw(*response);
-  return status;
+  return calls_.Infer(request, response);
 }
 
 grpc::Status SlurmE2eTest::Stop(const std::string& job_id,
                                 v1::StopResponse* response) {
-  v1::StopRequest request;
-  request.set_job_id(job_id);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(kCallSeconds));
-  grpc::Status status = stub_->Stop(&context, request, response);
-  Saw(status);
-  Saw(*response);
-  return status;
+  return calls_.Stop(job_id, response);
 }
 
 grpc::Status SlurmE2eTest::List(bool refresh, v1::ListResponse* response) {
   v1::ListRequest request;
   request.set_refresh(refresh);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(kCallSeconds));
-  grpc::Status status = stub_->List(&context, request, response);
-  Saw(status);
-  Saw(*response);
-  return status;
+  return calls_.List(response, request);
 }
 
 v1::Service SlurmE2eTest::Refreshed(const std::string& job_id) {
@@ -242,9 +193,7 @@ v1::Service SlurmE2eTest::Refreshed(const std::string& job_id) {
 }
 
 RunOutput SlurmE2eTest::Cli(const std::vector<std::string>& args) {
-  RunOutput output = server_.Cli(args);
-  Saw(output);
-  return output;
+  return calls_.Cli(args);
 }
 
 bool SlurmE2eTest::RegistryEmpty() const {
@@ -310,20 +259,6 @@ void SlurmE2eTest::ExpectServedThroughTunnel(const v1::Service& service) {
   // Its own tunnel: the ssh process the registry names forwards host_port.
   EXPECT_THAT(slurm_env::ForwardingProcesses(service.host_port()),
               ::testing::ElementsAre(RecordedTunnelPid(service.job_id())));
-}
-
-void SlurmE2eTest::Saw(const google::protobuf::Message& message) {
-  seen_ += message.DebugString();
-}
-
-void SlurmE2eTest::Saw(const grpc::Status& status) {
-  seen_ += status.error_message();
-  seen_ += status.error_details();
-}
-
-void SlurmE2eTest::Saw(const RunOutput& output) {
-  seen_ += output.out;
-  seen_ += output.err;
 }
 
 }  // namespace tao::integration::slurm

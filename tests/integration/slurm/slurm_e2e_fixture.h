@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/integration/e2e_calls.h"
 #include "tests/integration/server_harness.h"
 #include "tests/platforms/slurm/slurm_test_env.h"
 
@@ -92,9 +93,9 @@ class SlurmE2eTest : public ::testing::Test {
   void ExpectServedThroughTunnel(const v1::Service& service);
 
   // Whatever a client was shown, for the HF_TOKEN check.
-  void Saw(const google::protobuf::Message& message);
-  void Saw(const grpc::Status& status);
-  void Saw(const RunOutput& output);
+  void Saw(const google::protobuf::Message& message) { calls_.Saw(message); }
+  void Saw(const grpc::Status& status) { calls_.Saw(status); }
+  void Saw(const RunOutput& output) { calls_.Saw(output); }
 
   bool ready_ = false;  // SetUp found the cluster
   platforms::slurm::testing::SlurmTestEnv env_;
@@ -105,8 +106,8 @@ class SlurmE2eTest : public ::testing::Test {
   const std::string server_instance_ =
       "slurm-e2e-" + std::to_string(std::random_device{}());
   ServerHarness server_;
-  std::unique_ptr<v1::InferenceService::Stub> stub_;
-  std::string seen_;
+  // The stub and what clients were shown (the HF_TOKEN check).
+  E2eCalls calls_{&server_};
 };
 
 }  // namespace tao::integration::slurm
