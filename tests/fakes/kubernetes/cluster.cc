@@ -159,8 +159,15 @@ Answer Cluster::Create(const ResourceInfo& info, const std::string& ns,
           const int base = options_.node_port_min;
           const int size = options_.node_port_max - base + 1;
           int port = base + static_cast<int>(random_state_++ % size);
-          while (node_ports_.count(port))
+          // With a service network, a port this machine holds elsewhere
+          // is skipped too (the node is this machine).
+          for (int tries = 0;
+               tries < size && (node_ports_.count(port) > 0 ||
+                                (options_.network != nullptr &&
+                                 !ServiceNetwork::NodePortFree(port)));
+               ++tries) {
             port = base + (port - base + 1) % size;
+          }
           node_ports_.insert(port);
           return port;
         },

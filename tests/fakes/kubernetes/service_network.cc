@@ -1,5 +1,7 @@
 #include "tests/fakes/kubernetes/service_network.h"
 
+#include <random>
+
 #include "absl/strings/str_cat.h"
 
 namespace tao::fakes::kubernetes {
@@ -7,7 +9,14 @@ namespace tao::fakes::kubernetes {
 using json = nlohmann::json;
 
 ServiceNetwork::ServiceNetwork(EndpointLookup lookup)
-    : lookup_(std::move(lookup)) {}
+    : lookup_(std::move(lookup)),
+      next_balancer_(static_cast<int>(std::random_device{}() % 250)) {}
+
+bool ServiceNetwork::NodePortFree(int port) {
+  absl::StatusOr<std::unique_ptr<TcpForwarder>> probe = TcpForwarder::Listen(
+      kNodeAddress, port, [] { return std::optional<TcpBackend>(); });
+  return probe.ok();
+}
 
 ServiceNetwork::~ServiceNetwork() {
   std::map<Key, std::vector<std::unique_ptr<TcpForwarder>>> open;
@@ -41,19 +50,27 @@ absl::StatusOr<json> ServiceNetwork::Expose(const json& service) {
   }
   json ingress = nullptr;
   if (type == "LoadBalancer") {
-    std::string address;
-    {
-      absl::MutexLock lock(&mu_);
-      const int n = next_balancer_++ % 250 + 1;
-      address = absl::StrCat("127.0.1.", n);
-    }
-    for (size_t i = 0; i < ports.size(); ++i) {
-      if (absl::Status s = forward(address, ports[i].value("port", 0), i);
-          !s.ok()) {
-        return s;
+    // An address whose ports are all free: fakes in other test processes
+    // hand out addresses from the same range.
+    absl::Status listened = absl::UnavailableError("no loopback address left");
+    for (int attempt = 0; attempt < 250 && !listened.ok(); ++attempt) {
+      std::string address;
+      {
+        absl::MutexLock lock(&mu_);
+        address = absl::StrCat("127.0.1.", next_balancer_++ % 250 + 1);
+      }
+      const size_t before = forwarders.size();
+      listened = absl::OkStatus();
+      for (size_t i = 0; i < ports.size() && listened.ok(); ++i) {
+        listened = forward(address, ports[i].value("port", 0), i);
+      }
+      if (listened.ok()) {
+        ingress = {{"ip", address}};
+      } else {
+        forwarders.resize(before);
       }
     }
-    ingress = {{"ip", address}};
+    if (!listened.ok()) return listened;
   }
   absl::MutexLock lock(&mu_);
   open_[key] = std::move(forwarders);

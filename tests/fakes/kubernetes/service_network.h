@@ -40,6 +40,9 @@ class ServiceNetwork {
   absl::StatusOr<nlohmann::json> Expose(const nlohmann::json& service);
   // Closes what Expose opened for the Service (nothing when none).
   void Unexpose(const std::string& ns, const std::string& name);
+  // True when a node port can be listened on here now (other processes
+  // of this machine may hold it).
+  static bool NodePortFree(int port);
 
  private:
   using Key = std::pair<std::string, std::string>;
@@ -47,7 +50,7 @@ class ServiceNetwork {
   absl::Mutex mu_;
   std::map<Key, std::vector<std::unique_ptr<TcpForwarder>>> open_
       ABSL_GUARDED_BY(mu_);
-  int next_balancer_ ABSL_GUARDED_BY(mu_) = 0;
+  int next_balancer_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace tao::fakes::kubernetes

@@ -57,9 +57,10 @@ void KubeE2eTest::SetUp() {
   options.runner = *std::move(pods);
   options.service_network = true;
   options.namespaces = {"default", "ml"};
-  // Node ports stay clear of the ports other tests hand out.
-  options.node_port_min = 35000;
-  options.node_port_max = 35999;
+  // Node ports: below the kernel's ephemeral range (32768-), above the
+  // test harness's port blocks (20000-29599).
+  options.node_port_min = 29600;
+  options.node_port_max = 29999;
   auto cluster = platforms::kubernetes::testing::KubeTestCluster::Start(
       std::move(options));
   ASSERT_TRUE(cluster.ok()) << cluster.status();

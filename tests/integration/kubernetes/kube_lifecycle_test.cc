@@ -167,7 +167,7 @@ TEST_F(KubeLifecycleTest, NodePortThroughTheCli) {
   const std::string job_id = list["services"][0]["job_id"];
   // The node's address and the Service's node port.
   EXPECT_THAT(list["services"][0].value("host_url", ""),
-              MatchesRegex("http://127\\.0\\.0\\.1:35[0-9]{3}"));
+              MatchesRegex("http://127\\.0\\.0\\.1:29[6-9][0-9]{2}"));
   const json service =
       Find(ManagedObjects("services"), "Service", *names::ObjectName(job_id));
   EXPECT_EQ(service["spec"]["type"], "NodePort");

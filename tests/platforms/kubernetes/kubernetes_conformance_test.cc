@@ -50,9 +50,10 @@ class KubernetesConformanceEnv : public conformance::ConformanceEnv {
     FakeKubeApiServer::Options options;
     options.runner = *std::move(pods);
     options.service_network = true;
-    // Node ports stay clear of the ports other tests hand out.
-    options.node_port_min = 35000;
-    options.node_port_max = 35999;
+    // Node ports: below the kernel's ephemeral range (32768-), above the
+    // test harness's port blocks (20000-29599).
+    options.node_port_min = 29600;
+    options.node_port_max = 29999;
     absl::StatusOr<std::unique_ptr<testing::KubeTestCluster>> cluster =
         testing::KubeTestCluster::Start(std::move(options));
     if (!cluster.ok()) return cluster.status();
