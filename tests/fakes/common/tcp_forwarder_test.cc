@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "tests/fakes/common/loopback_test_socket.h"
 
 namespace tao::fakes {
 namespace {
@@ -19,18 +20,9 @@ namespace {
 class EchoServer {
  public:
   EchoServer() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    bind(fd_, reinterpret_cast<sockaddr*>(&address), length);
-    listen(fd_, 16);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
     thread_ = std::thread([this] {
       while (true) {
-        int client = accept(fd_, nullptr, nullptr);
+        int client = accept(listener_.fd, nullptr, nullptr);
         if (client < 0) return;
         char buffer[256];
         ssize_t n;
@@ -43,15 +35,13 @@ class EchoServer {
     });
   }
   ~EchoServer() {
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
+    shutdown(listener_.fd, SHUT_RDWR);  // ends the accept() loop
     thread_.join();
   }
-  int port() const { return port_; }
+  int port() const { return listener_.port; }
 
  private:
-  int fd_;
-  int port_ = 0;
+  LoopbackTestSocket listener_{/*listening=*/true, /*backlog=*/16};
   std::thread thread_;
 };
 

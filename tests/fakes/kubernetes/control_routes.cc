@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_split.h"
+#include "tests/fakes/kubernetes/faults.h"
 
 namespace tao::fakes::kubernetes {
 namespace {
@@ -67,7 +68,9 @@ void HandleControlRequest(const ControlContext& context,
       context.faults->Clear();
       Reply(absl::OkStatus(), json::object(), response);
     } else {
-      Reply(context.faults->Add(body), json::object(), response);
+      absl::StatusOr<Fault> fault = FaultFromJson(body);
+      if (fault.ok()) context.faults->Add(*std::move(fault));
+      Reply(fault.status(), json::object(), response);
     }
   } else if (parts.size() == 2 && parts[1] == "requests") {
     if (method == "DELETE") {

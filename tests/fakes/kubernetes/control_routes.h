@@ -13,14 +13,15 @@
 #define TAO_TESTS_FAKES_KUBERNETES_CONTROL_ROUTES_H_
 
 #include "httplib.h"
+#include "tests/fakes/common/fault_plan.h"
+#include "tests/fakes/common/request_log.h"
 #include "tests/fakes/kubernetes/cluster.h"
-#include "tests/fakes/kubernetes/faults.h"
 
 namespace tao::fakes::kubernetes {
 
 struct ControlContext {
   Cluster* cluster = nullptr;
-  FaultInjector* faults = nullptr;
+  FaultPlan* faults = nullptr;
   RequestLog* requests = nullptr;
 };
 

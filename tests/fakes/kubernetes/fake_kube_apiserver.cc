@@ -9,7 +9,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "httplib.h"
 #include "tests/fakes/kubernetes/api_routes.h"
 #include "tests/fakes/kubernetes/control_routes.h"
@@ -63,7 +62,7 @@ Target ParseTarget(const httplib::Request& request) {
 
 ApiError FaultError(const Fault& fault, const httplib::Request& request) {
   Target target = ParseTarget(request);
-  switch (fault.code) {
+  switch (fault.status) {
     case 401:
       return Unauthorized();
     case 403:
@@ -133,11 +132,12 @@ absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> FakeKubeApiServer::Start(
   }
   self->cluster_ = std::make_unique<Cluster>(cluster_options);
 
+  std::unique_ptr<httplib::Server> server;
   if (!o.tls_cert.empty()) {
-    auto server = std::make_unique<httplib::SSLServer>(
+    auto ssl_server = std::make_unique<httplib::SSLServer>(
         o.tls_cert.c_str(), o.tls_key.c_str(),
         o.client_ca.empty() ? nullptr : o.client_ca.c_str());
-    if (!server->is_valid()) {
+    if (!ssl_server->is_valid()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "cannot load the TLS files (cert ", o.tls_cert, ", key ", o.tls_key,
           o.client_ca.empty() ? "" : ", client CA " + o.client_ca,
@@ -146,54 +146,34 @@ absl::StatusOr<std::unique_ptr<FakeKubeApiServer>> FakeKubeApiServer::Start(
     if (!o.client_ca.empty()) {
       // httplib also sets FAIL_IF_NO_PEER_CERT; a real apiserver only asks
       // for a certificate, so token clients still get through.
-      SSL_CTX_set_verify(server->ssl_context(), SSL_VERIFY_PEER, nullptr);
+      SSL_CTX_set_verify(ssl_server->ssl_context(), SSL_VERIFY_PEER, nullptr);
       // Without a session id context OpenSSL refuses to resume a session
       // when peers are verified (an "internal error" alert to clients that
       // reuse sessions, as libcurl does).
       static const unsigned char kSessionContext[] = "fake-kube-apiserver";
-      SSL_CTX_set_session_id_context(server->ssl_context(), kSessionContext,
+      SSL_CTX_set_session_id_context(ssl_server->ssl_context(), kSessionContext,
                                      sizeof(kSessionContext) - 1);
     }
-    self->server_ = std::move(server);
+    server = std::move(ssl_server);
     self->tls_ = true;
   } else {
-    self->server_ = std::make_unique<httplib::Server>();
+    server = std::make_unique<httplib::Server>();
   }
+  FakeKubeApiServer* raw = self.get();
   // Watches hold a thread for seconds and kubectl opens several
   // connections: more threads than httplib's default 8.
-  self->server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
-  self->server_->set_payload_max_length(16 << 20);
-  FakeKubeApiServer* raw = self.get();
-  auto handler = [raw](const httplib::Request& request,
-                       httplib::Response& response) {
-    raw->Handle(request, response);
-  };
-  for (auto add :
-       {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
-        &httplib::Server::Delete, &httplib::Server::Patch}) {
-    (self->server_.get()->*add)(".*", handler);
-  }
-  if (o.port == 0) {
-    self->port_ = self->server_->bind_to_any_port(o.host);
-  } else if (self->server_->bind_to_port(o.host, o.port)) {
-    self->port_ = o.port;
-  }
-  if (self->port_ <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", o.host, ":", o.port,
-                     "; pick another --listen address or port 0"));
-  }
-  self->thread_ = std::thread([raw] { raw->server_->listen_after_bind(); });
-  // httplib 0.11 has no wait_until_ready(); the socket already listens
-  // (bind), so connections queue until the loop runs.
-  while (!self->server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
+  absl::Status started = StartApiListener(
+      &self->http_, std::move(server), o.host, o.port, /*threads=*/32,
+      [raw](const httplib::Request& request, httplib::Response& response) {
+        raw->Handle(request, response);
+      });
+  if (!started.ok()) return started;
   return self;
 }
 
 FakeKubeApiServer::~FakeKubeApiServer() {
   if (cluster_) cluster_->Shutdown();  // ends open watches
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  http_.Stop();
   network_.reset();  // its connections look endpoints up in the cluster
   cluster_.reset();  // stops the garbage collector before the runner goes
 }
@@ -209,7 +189,7 @@ absl::Status FakeKubeApiServer::ReloadTokens() {
 
 std::string FakeKubeApiServer::url() const {
   return absl::StrCat(tls_ ? "https" : "http", "://", options_.host, ":",
-                      port_);
+                      port());
 }
 
 void FakeKubeApiServer::Handle(const httplib::Request& request,
@@ -259,16 +239,12 @@ void FakeKubeApiServer::HandleRequest(const httplib::Request& request,
     SendAnswer(FromError(Unauthorized()), response);
     return;
   }
-  std::optional<Fault> fault = faults_.Take(request.method, request.path);
-  if (fault.has_value()) {
-    if (fault->delay_ms > 0)
-      absl::SleepFor(absl::Milliseconds(fault->delay_ms));
-    if (fault->code != 0) {
-      SendAnswer(FromError(FaultError(*fault, request)), response);
-      return;
-    }
+  if (std::optional<Fault> fault =
+          faults_.Inject(request.method, request.path)) {
+    SendAnswer(FromError(FaultError(*fault, request)), response);
+    return;
   }
-  HandleApiRequest({cluster_.get(), absl::StrCat(options_.host, ":", port_),
+  HandleApiRequest({cluster_.get(), absl::StrCat(options_.host, ":", port()),
                     options_.max_watch},
                    request, response);
 }

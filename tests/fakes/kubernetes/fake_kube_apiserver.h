@@ -7,21 +7,18 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "tests/fakes/common/fault_plan.h"
+#include "tests/fakes/common/http_server_thread.h"
+#include "tests/fakes/common/request_log.h"
 #include "tests/fakes/kubernetes/auth.h"
 #include "tests/fakes/kubernetes/cluster.h"
-#include "tests/fakes/kubernetes/faults.h"
 #include "tests/fakes/kubernetes/pod_runner.h"
 #include "tests/fakes/kubernetes/service_network.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace tao::fakes::kubernetes {
 
@@ -52,7 +49,7 @@ class FakeKubeApiServer {
       Options options);
   ~FakeKubeApiServer();
 
-  int port() const { return port_; }
+  int port() const { return http_.port(); }
   // "https://127.0.0.1:PORT" or "http://...".
   std::string url() const;
   Cluster& cluster() { return *cluster_; }
@@ -60,7 +57,7 @@ class FakeKubeApiServer {
   // now on (a token that expired or was revoked), new ones accepted. (The
   // real --token-auth-file is read once; tests use this to end a token.)
   absl::Status ReloadTokens();
-  FaultInjector& faults() { return faults_; }
+  FaultPlan& faults() { return faults_; }
   RequestLog& requests() { return requests_; }
 
  private:
@@ -75,11 +72,9 @@ class FakeKubeApiServer {
   std::unique_ptr<Cluster> cluster_;
   absl::Mutex auth_mu_;
   std::shared_ptr<const Authenticator> auth_ ABSL_GUARDED_BY(auth_mu_);
-  FaultInjector faults_;
+  FaultPlan faults_;
   RequestLog requests_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  HttpServerThread http_;
   bool tls_ = false;
 };
 

@@ -5,7 +5,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "httplib.h"
 #include "tests/fakes/lepton/api_errors.h"
 
@@ -37,38 +36,28 @@ absl::StatusOr<std::unique_ptr<EndpointProxy>> EndpointProxy::Listen(
     const std::string& host, TokensFn tokens, BackendFn backend) {
   std::unique_ptr<EndpointProxy> self(
       new EndpointProxy(std::move(tokens), std::move(backend)));
-  self->server_ = std::make_unique<httplib::Server>();
-  self->server_->set_payload_max_length(512 << 20);
-  self->server_->set_read_timeout(600, 0);
-  self->server_->set_write_timeout(600, 0);
+  auto server = std::make_unique<httplib::Server>();
+  server->set_payload_max_length(512 << 20);
+  server->set_read_timeout(600, 0);
+  server->set_write_timeout(600, 0);
   EndpointProxy* raw = self.get();
-  auto handler = [raw](const httplib::Request& request,
-                       httplib::Response& response) {
-    raw->Handle(request, response);
-  };
-  for (auto add :
-       {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
-        &httplib::Server::Delete, &httplib::Server::Patch}) {
-    (self->server_.get()->*add)(".*", handler);
-  }
   self->host_ = host;
-  self->port_ = self->server_->bind_to_any_port(host);
-  if (self->port_ <= 0) {
+  absl::Status started = self->http_.Start(
+      std::move(server), host, 0,
+      [raw](const httplib::Request& request, httplib::Response& response) {
+        raw->Handle(request, response);
+      });
+  if (!started.ok()) {
     return absl::UnavailableError(
         absl::StrCat("cannot open an endpoint listener on ", host));
   }
-  self->thread_ = std::thread([raw] { raw->server_->listen_after_bind(); });
-  while (!self->server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
   return self;
 }
 
-EndpointProxy::~EndpointProxy() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+EndpointProxy::~EndpointProxy() { http_.Stop(); }
 
 std::string EndpointProxy::url() const {
-  return absl::StrCat("http://", host_, ":", port_);
+  return absl::StrCat("http://", host_, ":", http_.port());
 }
 
 void EndpointProxy::Handle(const httplib::Request& request,

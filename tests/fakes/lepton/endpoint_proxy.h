@@ -14,17 +14,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tests/fakes/common/http_server_thread.h"
 #include "tests/fakes/common/tcp_forwarder.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace tao::fakes::lepton {
 
@@ -49,10 +43,8 @@ class EndpointProxy {
 
   const TokensFn tokens_;
   const BackendFn backend_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  HttpServerThread http_;
   std::string host_;
-  int port_ = 0;
 };
 
 }  // namespace tao::fakes::lepton

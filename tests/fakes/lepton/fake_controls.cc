@@ -10,7 +10,7 @@ namespace tao::fakes::lepton {
 
 using nlohmann::json;
 
-absl::Status FaultPlan::Add(const json& spec) {
+absl::StatusOr<Fault> FaultFromJson(const json& spec) {
   if (!spec.is_object()) {
     return absl::InvalidArgumentError("a fault is a JSON object");
   }
@@ -36,27 +36,7 @@ absl::Status FaultPlan::Add(const json& spec) {
   if (fault.count < 1) {
     return absl::InvalidArgumentError("fault count must be at least 1");
   }
-  absl::MutexLock lock(&mu_);
-  faults_.push_back(std::move(fault));
-  return absl::OkStatus();
-}
-
-void FaultPlan::Clear() {
-  absl::MutexLock lock(&mu_);
-  faults_.clear();
-}
-
-std::optional<Fault> FaultPlan::Take(const std::string& method,
-                                     const std::string& path) {
-  absl::MutexLock lock(&mu_);
-  for (auto it = faults_.begin(); it != faults_.end(); ++it) {
-    if (!it->method.empty() && it->method != method) continue;
-    if (!std::regex_match(path, it->path)) continue;
-    Fault fault = *it;
-    if (--it->count <= 0) faults_.erase(it);
-    return fault;
-  }
-  return std::nullopt;
+  return fault;
 }
 
 std::string RedactedBody(const std::string& path, const std::string& body) {
@@ -79,7 +59,7 @@ std::string RedactedBody(const std::string& path, const std::string& body) {
   return parsed.dump();
 }
 
-void RequestLog::Record(const httplib::Request& request) {
+json LogEntry(const httplib::Request& request) {
   json header_names = json::array();
   for (const auto& [name, value] : request.headers) {
     // httplib adds these for its own bookkeeping.
@@ -90,25 +70,13 @@ void RequestLog::Record(const httplib::Request& request) {
     header_names.push_back(name);
   }
   const size_t question = request.target.find('?');
-  json entry = {{"method", request.method},
-                {"path", request.path},
-                {"query", question == std::string::npos
-                              ? ""
-                              : request.target.substr(question + 1)},
-                {"headers", std::move(header_names)},
-                {"body", RedactedBody(request.path, request.body)}};
-  absl::MutexLock lock(&mu_);
-  entries_.push_back(std::move(entry));
-}
-
-json RequestLog::Entries() const {
-  absl::MutexLock lock(&mu_);
-  return entries_;
-}
-
-void RequestLog::Clear() {
-  absl::MutexLock lock(&mu_);
-  entries_ = json::array();
+  return {{"method", request.method},
+          {"path", request.path},
+          {"query", question == std::string::npos
+                        ? ""
+                        : request.target.substr(question + 1)},
+          {"headers", std::move(header_names)},
+          {"body", RedactedBody(request.path, request.body)}};
 }
 
 }  // namespace tao::fakes::lepton

@@ -5,10 +5,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "httplib.h"
 #include "tests/fakes/lepton/api_errors.h"
 #include "tests/fakes/lepton/api_routes.h"
+#include "tests/fakes/lepton/fake_controls.h"
 
 namespace tao::fakes::lepton {
 namespace {
@@ -64,37 +64,19 @@ absl::StatusOr<std::unique_ptr<FakeLeptonServer>> FakeLeptonServer::Start(
   // What a killed fake of the same owner left behind.
   self->RemoveOwnedContainers();
 
-  self->server_ = std::make_unique<httplib::Server>();
-  self->server_->new_task_queue = [] { return new httplib::ThreadPool(16); };
-  self->server_->set_payload_max_length(16 << 20);
   FakeLeptonServer* raw = self.get();
-  auto handler = [raw](const httplib::Request& request,
-                       httplib::Response& response) {
-    raw->Handle(request, response);
-  };
-  for (auto add :
-       {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
-        &httplib::Server::Delete, &httplib::Server::Patch}) {
-    (self->server_.get()->*add)(".*", handler);
-  }
-  if (o.port == 0) {
-    self->port_ = self->server_->bind_to_any_port(o.host);
-  } else if (self->server_->bind_to_port(o.host, o.port)) {
-    self->port_ = o.port;
-  }
-  if (self->port_ <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", o.host, ":", o.port,
-                     "; pick another --listen address or port 0"));
-  }
-  self->thread_ = std::thread([raw] { raw->server_->listen_after_bind(); });
-  while (!self->server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
+  absl::Status started = StartApiListener(
+      &self->http_, std::make_unique<httplib::Server>(), o.host, o.port,
+      /*threads=*/16,
+      [raw](const httplib::Request& request, httplib::Response& response) {
+        raw->Handle(request, response);
+      });
+  if (!started.ok()) return started;
   return self;
 }
 
 FakeLeptonServer::~FakeLeptonServer() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  http_.Stop();
   std::map<std::string, std::unique_ptr<DeploymentRunner>> runners;
   std::vector<std::unique_ptr<DeploymentRunner>> finished;
   {
@@ -113,7 +95,7 @@ std::string FakeLeptonServer::url() const {
 }
 
 std::string FakeLeptonServer::root_url() const {
-  return absl::StrCat("http://", options_.host, ":", port_);
+  return absl::StrCat("http://", options_.host, ":", port());
 }
 
 std::string FakeLeptonServer::ContainerOf(const std::string& name) {
@@ -167,7 +149,7 @@ void FakeLeptonServer::Handle(const httplib::Request& request,
     HandleControl(request, response);
     return;
   }
-  requests_.Record(request);
+  requests_.Record(LogEntry(request));
   // The gateway checks the token before anything else ([C]'s ALB). The
   // `origin` header is accepted with or without a path, or absent.
   if (!options_.token.empty() &&
@@ -190,18 +172,13 @@ void FakeLeptonServer::Handle(const httplib::Request& request,
   }
   const std::string path =
       slash == std::string::npos ? "/" : rest.substr(slash);
-  if (std::optional<Fault> fault = faults_.Take(request.method, path)) {
-    if (fault->delay_ms > 0) {
-      absl::SleepFor(absl::Milliseconds(fault->delay_ms));
-    }
+  if (std::optional<Fault> fault = faults_.Inject(request.method, path)) {
     if (fault->status == 401) {
       SendNotAuthorized(response);
-      return;
-    }
-    if (fault->status != 0) {
+    } else {
       SendError(FaultError(*fault), response);
-      return;
     }
+    return;
   }
   const std::string& m = request.method;
   if (workspace_.paused() && (m == "POST" || m == "PUT" || m == "PATCH")) {
@@ -241,10 +218,12 @@ void FakeLeptonServer::HandleControl(const httplib::Request& request,
     return SendJson(200, json::object(), response);
   }
   if (request.path == "/_fake/faults" && m == "POST") {
-    absl::Status added = faults_.Add(body);
-    if (!added.ok()) {
-      return SendError(InvalidRequest(std::string(added.message())), response);
+    absl::StatusOr<Fault> fault = FaultFromJson(body);
+    if (!fault.ok()) {
+      return SendError(InvalidRequest(std::string(fault.status().message())),
+                       response);
     }
+    faults_.Add(*std::move(fault));
     return SendJson(200, json::object(), response);
   }
   if (request.path == "/_fake/faults" && m == "DELETE") {

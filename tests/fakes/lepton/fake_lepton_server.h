@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -19,16 +18,12 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "tests/fakes/common/docker_containers.h"
+#include "tests/fakes/common/fault_plan.h"
+#include "tests/fakes/common/http_server_thread.h"
+#include "tests/fakes/common/request_log.h"
 #include "tests/fakes/lepton/deployment_runner.h"
 #include "tests/fakes/lepton/deployment_validation.h"
-#include "tests/fakes/lepton/fake_controls.h"
 #include "tests/fakes/lepton/workspace_state.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace tao::fakes::lepton {
 
@@ -63,7 +58,7 @@ class FakeLeptonServer {
   // Stops serving, then removes every container of its owner.
   ~FakeLeptonServer();
 
-  int port() const { return port_; }
+  int port() const { return http_.port(); }
   // The workspace base, what LEPTON_WORKSPACE_URL takes:
   // "http://127.0.0.1:PORT/api/v2/workspaces/<workspace>".
   std::string url() const;
@@ -99,9 +94,7 @@ class FakeLeptonServer {
       ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<DeploymentRunner>> finished_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  HttpServerThread http_;
 };
 
 }  // namespace tao::fakes::lepton
