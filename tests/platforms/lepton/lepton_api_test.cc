@@ -15,6 +15,7 @@
 #include "platforms/lepton/deployment_names.h"
 #include "platforms/lepton/deployment_spec.h"
 #include "platforms/lepton/deployment_status.h"
+#include "tests/fakes/lepton/fake_controls.h"
 #include "tests/fakes/lepton/fake_lepton_server.h"
 
 namespace tao::platforms::lepton {
@@ -193,11 +194,12 @@ TEST_F(LeptonApiTest, AnUnknownShapeIsInvalidWithTheFakesMessage) {
 TEST_F(LeptonApiTest, AServerErrorIsUnavailable) {
   std::unique_ptr<LeptonApi> api = Api();
   ASSERT_NE(api, nullptr);
-  ASSERT_TRUE(server_->faults()
-                  .Add({{"path", "/workspace"},
-                        {"status", 500},
-                        {"message", "injected failure"}})
-                  .ok());
+  absl::StatusOr<fakes::Fault> fault =
+      fakes::lepton::FaultFromJson({{"path", "/workspace"},
+                                    {"status", 500},
+                                    {"message", "injected failure"}});
+  ASSERT_TRUE(fault.ok()) << fault.status();
+  server_->faults().Add(*std::move(fault));
   absl::StatusOr<json> info = api->Preflight();
   EXPECT_EQ(info.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(info.status().message(), HasSubstr("500"));
