@@ -64,7 +64,8 @@ class KubernetesPlatformTest : public ::testing::Test {
     spec.env = {{"TAO_EXECUTION_BACKEND", "local-k8s"}};
     spec.secret_env = {{"HF_TOKEN", kHfToken}};
     spec.server_instance = kInstance;
-    spec.deadline = absl::Now() + absl::Seconds(20);
+    // Generous: the suite runs beside Docker-heavy tests on 2 cores.
+    spec.deadline = absl::Now() + absl::Seconds(60);
     return spec;
   }
 
@@ -74,7 +75,7 @@ class KubernetesPlatformTest : public ::testing::Test {
                       const std::string& ns = "default") {
     const std::string name = *ObjectName(spec.job_id);
     return std::thread([this, name, ns, script] {
-      const absl::Time give_up = absl::Now() + absl::Seconds(15);
+      const absl::Time give_up = absl::Now() + absl::Seconds(50);
       while (absl::Now() < give_up) {
         absl::StatusOr<std::string> pod = fake_->cluster().JobPodName(ns, name);
         if (pod.ok()) {
@@ -221,10 +222,12 @@ TEST_F(KubernetesPlatformTest, TerminateDeletesEverythingWithAPolicy) {
 
 TEST_F(KubernetesPlatformTest, ListOwnedFindsThisServersJobs) {
   const LaunchSpec ours = Spec();
-  ASSERT_TRUE(LaunchRunning(ours).ok());
+  absl::StatusOr<Placement> launched = LaunchRunning(ours);
+  ASSERT_TRUE(launched.ok()) << launched.status();
   LaunchSpec theirs = Spec();
   theirs.server_instance = "another-server";
-  ASSERT_TRUE(LaunchRunning(theirs).ok());
+  launched = LaunchRunning(theirs);
+  ASSERT_TRUE(launched.ok()) << launched.status();
   absl::StatusOr<std::vector<OwnedWorkload>> owned =
       platform_->ListOwned(kInstance);
   ASSERT_TRUE(owned.ok()) << owned.status();
