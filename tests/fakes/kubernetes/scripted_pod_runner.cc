@@ -11,6 +11,16 @@ void ScriptedPodRunner::Start(const PodLaunch& launch, PodStatusSink* sink) {
   const nlohmann::json& pod = launch.pod;
   std::string ns = pod["metadata"].value("namespace", "");
   std::string name = pod["metadata"].value("name", "");
+  // The first state goes out before the pod is registered: a script that
+  // arrives meanwhile waits in early_ and is applied after it, so that it
+  // is never overwritten by this one.
+  PodState state;  // scheduled, pulling: Pending / ContainerCreating
+  state.waiting_reason = "ContainerCreating";
+  if (!launch.config_error.empty()) {
+    state.waiting_reason = "CreateContainerConfigError";
+    state.waiting_message = launch.config_error;
+  }
+  sink->ReportPodState(ns, name, state);
   std::optional<nlohmann::json> early;
   {
     absl::MutexLock lock(&mu_);
@@ -22,13 +32,6 @@ void ScriptedPodRunner::Start(const PodLaunch& launch, PodStatusSink* sink) {
       early_.erase(it);
     }
   }
-  PodState state;  // scheduled, pulling: Pending / ContainerCreating
-  state.waiting_reason = "ContainerCreating";
-  if (!launch.config_error.empty()) {
-    state.waiting_reason = "CreateContainerConfigError";
-    state.waiting_message = launch.config_error;
-  }
-  sink->ReportPodState(ns, name, state);
   if (early.has_value()) Script(ns, name, *early).IgnoreError();
 }
 
