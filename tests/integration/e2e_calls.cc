@@ -1,7 +1,9 @@
 #include "tests/integration/e2e_calls.h"
 
 #include <chrono>
+#include <random>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -18,6 +20,11 @@ void SetDeadline(grpc::ClientContext& context,
 }
 
 }  // namespace
+
+std::string Canary(const std::string& prefix) {
+  std::mt19937_64 random(std::random_device{}());
+  return absl::StrCat(prefix, "-canary-", random());
+}
 
 v1::InferenceService::Stub& E2eCalls::stub() {
   if (stub_ == nullptr) Reconnect();

@@ -14,6 +14,9 @@
 
 namespace tao::integration {
 
+// "<prefix>-canary-<random>", a value that must never show up in text.
+std::string Canary(const std::string& prefix);
+
 class E2eCalls {
  public:
   explicit E2eCalls(const ServerHarness* server) : server_(server) {}

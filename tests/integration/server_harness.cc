@@ -171,6 +171,13 @@ absl::Status ServerHarness::Start(ServerConfig config) {
       absl::StrCat("tao-inferd did not listen within 60s:\n", Log()));
 }
 
+absl::Status ServerHarness::Restart(const ServerConfig& config) {
+  Signal(SIGTERM);
+  absl::StatusOr<int> exited = WaitExit(absl::Seconds(30));
+  if (!exited.ok()) return exited.status();
+  return Start(config);
+}
+
 absl::StatusOr<int> ServerHarness::StartExpectingExit(ServerConfig config) {
   absl::StatusOr<pid_t> pid =
       StartChild(Command(config), config.env, dir_ + "/server.log");

@@ -49,6 +49,9 @@ class ServerHarness {
   // config.wait_until_serving is false, until it serves). Errors carry its
   // log.
   absl::Status Start(ServerConfig config = {});
+  // SIGTERM, wait for the exit (30 s at most), Start(config) again: same
+  // folder and registry file.
+  absl::Status Restart(const ServerConfig& config);
   // Starts tao-inferd expecting it to refuse to start; its exit code.
   absl::StatusOr<int> StartExpectingExit(ServerConfig config = {});
   void Signal(int signal_number);

@@ -1,5 +1,10 @@
 #include "tests/fakes/kubernetes/service_network.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -13,9 +18,19 @@ ServiceNetwork::ServiceNetwork(EndpointLookup lookup)
       next_balancer_(static_cast<int>(std::random_device{}() % 250)) {}
 
 bool ServiceNetwork::NodePortFree(int port) {
-  absl::StatusOr<std::unique_ptr<TcpForwarder>> probe = TcpForwarder::Listen(
-      kNodeAddress, port, [] { return std::optional<TcpBackend>(); });
-  return probe.ok();
+  // A bind is enough to tell; nothing needs to listen.
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, kNodeAddress, &address.sin_addr);
+  const bool free =
+      bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  close(fd);
+  return free;
 }
 
 ServiceNetwork::~ServiceNetwork() {

@@ -1,8 +1,5 @@
 #include "tests/integration/docker/docker_e2e_fixture.h"
 
-#include <csignal>
-#include <random>
-
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "tests/platforms/local_docker/docker_test_env.h"
@@ -15,11 +12,6 @@ namespace docker_env = ::tao::platforms::local_docker::testing;
 constexpr char kServerInstanceLabel[] = "ai.tao.inference.server_instance";
 
 }  // namespace
-
-std::string Canary(const std::string& prefix) {
-  std::mt19937_64 random(std::random_device{}());
-  return absl::StrCat(prefix, "-canary-", random());
-}
 
 void DockerE2eTest::SetUp() {
   TAO_REQUIRE_DOCKER_ENGINE(docker_host_);
@@ -50,10 +42,8 @@ void DockerE2eTest::SetUp() {
 }
 
 void DockerE2eTest::RestartServer() {
-  server_.Signal(SIGTERM);
-  ASSERT_TRUE(server_.WaitExit(absl::Seconds(30)).ok()) << server_.Log();
-  absl::Status started = server_.Start(config_);
-  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
+  absl::Status restarted = server_.Restart(config_);
+  ASSERT_TRUE(restarted.ok()) << restarted << "\n" << server_.Log();
   calls_.Reconnect();
 }
 

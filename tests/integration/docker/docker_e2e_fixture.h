@@ -24,8 +24,6 @@ namespace tao::integration::docker {
 inline constexpr char kTestImage[] = "tao-reference-backend:test";
 inline constexpr char kPlatform[] = "local-docker";
 
-// "<prefix>-canary-<random>", a value that must never show up in text.
-std::string Canary(const std::string& prefix);
 
 class DockerE2eTest : public ::testing::Test {
  protected:

@@ -4,7 +4,6 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -44,8 +43,7 @@ void KubeE2eTest::SetUp() {
   ASSERT_TRUE(image.ok()) << image;
   owner_ = docker_env::UniqueName("tao-k8s-e2e");
   server_instance_ = owner_;
-  hf_token_ = absl::StrCat("hf-canary-", std::random_device{}(),
-                           std::random_device{}());
+  hf_token_ = Canary("hf");
 
   DockerPodRunner::Options runner;
   runner.docker_host = docker_host_;
@@ -83,10 +81,8 @@ void KubeE2eTest::SetUp() {
 }
 
 void KubeE2eTest::RestartServer() {
-  server_.Signal(SIGTERM);
-  ASSERT_TRUE(server_.WaitExit(absl::Seconds(30)).ok()) << server_.Log();
-  absl::Status started = server_.Start(config_);
-  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
+  absl::Status restarted = server_.Restart(config_);
+  ASSERT_TRUE(restarted.ok()) << restarted << "\n" << server_.Log();
   calls_.Reconnect();
 }
 
