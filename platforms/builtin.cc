@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "platforms/kubernetes/kubernetes_platform.h"
+#include "platforms/lepton/lepton_platform.h"
 #include "platforms/local_docker/local_docker_platform.h"
 #include "platforms/slurm/slurm_platform.h"
 
@@ -22,6 +23,7 @@ constexpr BuiltinPlatform kBuiltinPlatforms[] = {
     {"local-docker", &local_docker::CreateFromEnvironment},
     {"slurm", &slurm::CreateFromEnvironment},
     {"kubernetes", &kubernetes::CreateFromEnvironment},
+    {"lepton", &lepton::CreateFromEnvironment},
 };
 
 }  // namespace

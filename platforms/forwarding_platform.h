@@ -36,6 +36,10 @@ class ForwardingPlatform : public Platform {
   absl::StatusOr<RuntimeState> EnsureReachable(Placement& placement) override {
     return target_->EnsureReachable(placement);
   }
+  absl::StatusOr<std::vector<std::string>> EndpointHeaders(
+      const Placement& placement) override {
+    return target_->EndpointHeaders(placement);
+  }
   absl::Status Terminate(const Placement& placement) override {
     return target_->Terminate(placement);
   }

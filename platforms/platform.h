@@ -213,6 +213,21 @@ class Platform {
     return Inspect(placement);
   }
 
+  // HTTP header lines ("Name: value") that every call to the workload's
+  // host_url must carry: the core adds them to each readiness probe and
+  // Infer request. A Lepton deployment's endpoint takes
+  // "Authorization: Bearer <its API token>". The values are credentials:
+  // the core sends them and never logs, stores or returns them, and
+  // drivers keep them out of the Placement (a driver re-reads them from
+  // the platform after a restart). May ask the platform. Errors:
+  // UNAVAILABLE (platform unreachable), NOT_FOUND (no such workload).
+  // Default: none.
+  virtual absl::StatusOr<std::vector<std::string>> EndpointHeaders(
+      const Placement& placement) {
+    (void)placement;
+    return std::vector<std::string>();
+  }
+
   // Stops and removes the workload. A workload already gone is OK
   // (idempotent). Errors: UNAVAILABLE.
   virtual absl::Status Terminate(const Placement& placement) = 0;

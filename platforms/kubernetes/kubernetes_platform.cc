@@ -11,6 +11,7 @@
 #include "platforms/kubernetes/cluster_ip_forward.h"
 #include "platforms/kubernetes/object_names.h"
 #include "platforms/kubernetes/workload_status.h"
+#include "platforms/launch_wait.h"
 
 namespace tao::platforms::kubernetes {
 namespace {
@@ -61,11 +62,7 @@ std::string Option(const std::map<std::string, std::string>& options,
   return it == options.end() ? std::string() : it->second;
 }
 
-bool Cancelled(const LaunchSpec& spec) {
-  return spec.cancelled && spec.cancelled();
-}
-
-absl::Status LaunchCancelled(const std::string& name) {
+absl::Status CancelledLaunch(const std::string& name) {
   return absl::CancelledError(absl::StrCat(
       "the launch of Job ", name,
       " was cancelled (the service was stopped or tao-inferd shut down); its "
@@ -277,17 +274,6 @@ absl::Status KubernetesPlatform::CreateOnce(KubeApi& api,
   return created.status();
 }
 
-bool KubernetesPlatform::Pause(const LaunchSpec& spec,
-                               absl::Duration& interval) const {
-  const absl::Time until = std::min(spec.deadline, absl::Now() + interval);
-  while (absl::Now() < until) {
-    if (Cancelled(spec)) return false;
-    absl::SleepFor(std::min(until - absl::Now(), absl::Milliseconds(100)));
-  }
-  interval = std::min(interval * 2, options_.poll_max);
-  return absl::Now() < spec.deadline && !Cancelled(spec);
-}
-
 absl::StatusOr<RuntimeState> KubernetesPlatform::StateOf(
     KubeApi& api, const std::string& ns, const std::string& name, json* pod) {
   absl::StatusOr<json> job = api.Get(absl::StrCat(JobsPath(ns), "/", name));
@@ -347,8 +333,8 @@ absl::Status KubernetesPlatform::AwaitRunning(
       ReportProgress(progress, ProgressEvent::Phase::kStarting,
                      absl::StrCat("Job ", in.name, ": ", state->detail));
     }
-    if (!Pause(spec, interval)) {
-      if (Cancelled(spec)) return LaunchCancelled(in.name);
+    if (!PauseLaunch(spec, interval, options_.poll_max)) {
+      if (LaunchCancelled(spec)) return CancelledLaunch(in.name);
       return absl::DeadlineExceededError(absl::StrCat(
           "Job ", in.name, " was not running by the start deadline (",
           last_detail, ")"));
@@ -415,8 +401,8 @@ absl::StatusOr<std::string> KubernetesPlatform::AwaitHostUrl(
     }
     LaunchSpec bounded = spec;
     bounded.deadline = give_up;
-    if (!Pause(bounded, interval)) {
-      if (Cancelled(spec)) return LaunchCancelled(in.name);
+    if (!PauseLaunch(bounded, interval, options_.poll_max)) {
+      if (LaunchCancelled(spec)) return CancelledLaunch(in.name);
       return absl::FailedPreconditionError(absl::StrCat(
           in.service_type, " Service ", in.name, " got no address within ",
           absl::FormatDuration(options_.address_wait),
@@ -489,7 +475,7 @@ absl::StatusOr<Placement> KubernetesPlatform::Launch(
   absl::StatusOr<WorkloadInputs> in =
       InputsFor(spec, (*api)->credentials().namespace_);
   if (!in.ok()) return in.status();
-  if (Cancelled(spec)) return LaunchCancelled(in->name);
+  if (LaunchCancelled(spec)) return CancelledLaunch(in->name);
   if (absl::Now() >= spec.deadline) {
     return absl::DeadlineExceededError(
         "the Start deadline passed before the Job was created");

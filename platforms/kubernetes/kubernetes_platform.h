@@ -126,9 +126,6 @@ class KubernetesPlatform : public Platform {
       ABSL_LOCKS_EXCLUDED(mu_);
   void CloseForward(const std::string& job_id) ABSL_LOCKS_EXCLUDED(mu_);
   bool HasForward(const std::string& job_id) ABSL_LOCKS_EXCLUDED(mu_);
-  // Sleeps `interval` (growing it), in short steps; false once the
-  // launch's deadline passed or it was cancelled.
-  bool Pause(const LaunchSpec& spec, absl::Duration& interval) const;
 
   const Options options_;
   absl::Mutex mu_;

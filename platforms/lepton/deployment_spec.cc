@@ -76,6 +76,7 @@ absl::StatusOr<json> DeploymentBody(const DeploymentInputs& in) {
   if (!in.server_instance.empty()) {
     labels[kLabelServerInstance] = in.server_instance;
   }
+  if (!in.network_arch.empty()) labels[kLabelNetworkArch] = in.network_arch;
 
   json resources = {
       {"resource_shape", absl::AsciiStrToLower(in.resource_shape)},

@@ -28,11 +28,14 @@ inline constexpr char kManagedByValue[] = "tao-inference";
 inline constexpr char kLabelJobId[] = "inference.tao.nvidia.com/job-id";
 inline constexpr char kLabelServerInstance[] =
     "inference.tao.nvidia.com/server-instance";
+inline constexpr char kLabelNetworkArch[] =
+    "inference.tao.nvidia.com/network-arch";
 
 struct DeploymentInputs {
   std::string name;  // DeploymentName(job_id): metadata.id and .name
   std::string job_id;
   std::string server_instance;  // empty: no label
+  std::string network_arch;     // empty: no label
   std::string image;
   std::string inner_command;  // run as /bin/bash -c
   // Lower-cased as the SDK does ([S] config.py VALID_SHAPES examples:

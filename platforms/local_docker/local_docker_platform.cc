@@ -12,6 +12,7 @@
 #include "platforms/common/http/http_status.h"
 #include "platforms/common/log.h"
 #include "platforms/common/redactor.h"
+#include "platforms/launch_wait.h"
 #include "platforms/local_docker/container_state.h"
 #include "platforms/local_docker/image_reference.h"
 #include "platforms/local_docker/labels.h"
@@ -49,11 +50,7 @@ absl::Status EngineError(
   return status.ok() ? absl::InternalError(text) : status;
 }
 
-bool Cancelled(const LaunchSpec& spec) {
-  return spec.cancelled && spec.cancelled();
-}
-
-absl::Status LaunchCancelled(absl::string_view what) {
+absl::Status CancelledLaunch(absl::string_view what) {
   return absl::CancelledError(absl::StrCat(
       what,
       " was cancelled (the service was stopped or tao-inferd shut down); "
@@ -141,8 +138,8 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
       !s.ok()) {
     return s;
   }
-  if (Cancelled(spec))
-    return LaunchCancelled(absl::StrCat("the launch of ", spec.job_id));
+  if (LaunchCancelled(spec))
+    return CancelledLaunch(absl::StrCat("the launch of ", spec.job_id));
   if (absl::Status s = EnsureNetwork(choices->network, spec.deadline, progress);
       !s.ok()) {
     return s;
@@ -183,9 +180,9 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
   // Recorded before the container can run (a restart starts it: Reattach).
   ReportPlacement(progress, absl::StrCat("created container ", spec.job_id),
                   placement);
-  if (Cancelled(spec)) {
+  if (LaunchCancelled(spec)) {
     RemoveQuietly(container);
-    return LaunchCancelled(absl::StrCat("the launch of ", spec.job_id));
+    return CancelledLaunch(absl::StrCat("the launch of ", spec.job_id));
   }
 
   ReportProgress(progress, Phase::kStarting,
@@ -246,9 +243,9 @@ absl::StatusOr<Placement> LocalDockerPlatform::Launch(
       return absl::InternalError(absl::StrCat(
           "container ", spec.job_id, " disappeared right after it started"));
     }
-    if (Cancelled(spec)) {
+    if (LaunchCancelled(spec)) {
       RemoveQuietly(container);
-      return LaunchCancelled(absl::StrCat("the launch of ", spec.job_id));
+      return CancelledLaunch(absl::StrCat("the launch of ", spec.job_id));
     }
     if (absl::Now() >= wait_until) {
       RemoveQuietly(container);
@@ -346,7 +343,7 @@ absl::Status LocalDockerPlatform::PullImage(
       });
   if (!pulled.ok()) {
     if (absl::IsCancelled(pulled.status()))
-      return LaunchCancelled(absl::StrCat("pulling image ", image));
+      return CancelledLaunch(absl::StrCat("pulling image ", image));
     if (absl::IsDeadlineExceeded(pulled.status())) {
       return absl::DeadlineExceededError(
           absl::StrCat("pulling image ", image,

@@ -75,6 +75,22 @@ bool ServiceManager::RepairPlacement(const registry::ServiceEntry& entry) {
          runtime->phase == platforms::RuntimeState::Phase::kRunning;
 }
 
+absl::StatusOr<std::vector<std::string>> ServiceManager::EndpointHeadersOf(
+    const registry::ServiceEntry& entry) {
+  absl::StatusOr<platforms::Platform*> platform = PlatformOf(entry);
+  if (!platform.ok()) return platform.status();
+  absl::StatusOr<std::vector<std::string>> headers =
+      (*platform)->EndpointHeaders(PlacementOf(entry));
+  if (!headers.ok()) {
+    return absl::Status(
+        headers.status().code(),
+        absl::StrCat("cannot call service ", entry.job_id, " on platform ",
+                     entry.platform, ": ",
+                     redactor_.Redact(headers.status().message())));
+  }
+  return headers;
+}
+
 absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
     const v1::InferRequest& request, absl::Time deadline,
     const std::function<bool()>& cancelled) {
@@ -107,10 +123,12 @@ absl::StatusOr<v1::InferResponse> ServiceManager::Infer(
       routing::BuildChatRequest(request, **rules);
   if (!chat.ok()) return chat.status();
 
+  absl::StatusOr<std::vector<std::string>> headers = EndpointHeadersOf(*entry);
+  if (!headers.ok()) return headers.status();
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<backend::ChatReply> reply =
         options_.backend->PostChatCompletion(entry->host_url, chat->json_body,
-                                             deadline, cancelled);
+                                             deadline, cancelled, *headers);
     if (!reply.ok()) {
       // Nothing listened: the request was never sent. EnsureReachable lets
       // the driver repair what it can (a SLURM tunnel that died), then one

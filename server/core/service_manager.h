@@ -218,6 +218,11 @@ class ServiceManager {
                           absl::Time deadline,
                           const std::function<bool()>& cancelled);
 
+  // The header lines every call to the entry's host_url carries
+  // (Platform::EndpointHeaders); errors name the service.
+  absl::StatusOr<std::vector<std::string>> EndpointHeadersOf(
+      const registry::ServiceEntry& entry);
+
   // Lets the entry's platform repair what reaches its workload
   // (EnsureReachable: a dead tunnel); true when it runs.
   bool RepairPlacement(const registry::ServiceEntry& entry);

@@ -166,10 +166,17 @@ absl::Status ServiceManager::WaitReady(
     }
     // The placement, not the entry: EnsureReachable below may find the
     // address of a workload whose launch a restart cut short.
-    Observation now = FromReadiness(
-        placement.host_url.empty()
-            ? Readiness{Readiness::Kind::kUnreachable, "", ""}
-            : options_.backend->CheckReadiness(placement.host_url));
+    // Without the endpoint's headers (the platform cannot be asked) the
+    // service counts as not answering, so the platform is asked below.
+    Readiness probe{Readiness::Kind::kUnreachable, "", ""};
+    if (!placement.host_url.empty()) {
+      absl::StatusOr<std::vector<std::string>> headers =
+          (*platform)->EndpointHeaders(placement);
+      if (headers.ok()) {
+        probe = options_.backend->CheckReadiness(placement.host_url, *headers);
+      }
+    }
+    Observation now = FromReadiness(probe);
     if (now.reason == "not_listening") {
       // Not answering: ask the platform whether the workload still runs,
       // and let it repair what reaches a running one (a dead tunnel).

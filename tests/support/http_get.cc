@@ -21,30 +21,36 @@ absl::StatusOr<HttpAnswer> Once(platforms::http::HttpRequest request) {
 }  // namespace
 
 absl::StatusOr<HttpAnswer> HttpGet(const std::string& url,
-                                   absl::Duration timeout) {
+                                   absl::Duration timeout,
+                                   const HeaderLines& headers) {
   platforms::http::HttpRequest request;
   request.url = url;
   request.timeout = timeout;
+  request.headers = headers;
   return Once(std::move(request));
 }
 
 absl::StatusOr<HttpAnswer> HttpPost(const std::string& url,
                                     const std::string& json_body,
-                                    absl::Duration timeout) {
+                                    absl::Duration timeout,
+                                    const HeaderLines& headers) {
   platforms::http::HttpRequest request;
   request.method = "POST";
   request.url = url;
   request.body = json_body;
   request.timeout = timeout;
+  request.headers = headers;
   return Once(std::move(request));
 }
 
 absl::StatusOr<HttpAnswer> HttpGetUntilOk(const std::string& url,
-                                          absl::Duration patience) {
+                                          absl::Duration patience,
+                                          const HeaderLines& headers) {
   const absl::Time give_up = absl::Now() + patience;
   std::string last = "no answer";
   while (absl::Now() < give_up) {
-    absl::StatusOr<HttpAnswer> answer = HttpGet(url);
+    absl::StatusOr<HttpAnswer> answer =
+        HttpGet(url, absl::Seconds(10), headers);
     if (answer.ok() && answer->status == 200) return answer;
     last = answer.ok()
                ? absl::StrCat("HTTP ", answer->status, " ", answer->body)

@@ -5,6 +5,7 @@
 #define TAO_TESTS_SUPPORT_HTTP_GET_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -16,20 +17,27 @@ struct HttpAnswer {
   std::string body;
 };
 
+// Header lines ("Name: value") sent with a request, such as a workload's
+// Platform::EndpointHeaders.
+using HeaderLines = std::vector<std::string>;
+
 // GET `url` once (a fresh connection: none outlives a port under test).
 // Errors: as http::TransportStatus when no HTTP answer came.
 absl::StatusOr<HttpAnswer> HttpGet(const std::string& url,
-                                   absl::Duration timeout = absl::Seconds(10));
+                                   absl::Duration timeout = absl::Seconds(10),
+                                   const HeaderLines& headers = {});
 
 // POST `json_body` to `url` once. Errors as HttpGet.
 absl::StatusOr<HttpAnswer> HttpPost(const std::string& url,
                                     const std::string& json_body,
-                                    absl::Duration timeout = absl::Seconds(30));
+                                    absl::Duration timeout = absl::Seconds(30),
+                                    const HeaderLines& headers = {});
 
 // GETs `url` until it answers 200 (polling every 100 ms). Errors:
 // DEADLINE_EXCEEDED after `patience`, with the last answer or failure.
 absl::StatusOr<HttpAnswer> HttpGetUntilOk(const std::string& url,
-                                          absl::Duration patience);
+                                          absl::Duration patience,
+                                          const HeaderLines& headers = {});
 
 }  // namespace tao::tests
 

@@ -87,6 +87,18 @@ Readiness ReadinessFromAnswer(long http_status, absl::string_view body,
     readiness.message = CleanMessage(error.message, redactor);
     return readiness;
   }
+  if ((http_status == 502 || http_status == 503 || http_status == 504) &&
+      error.type.empty() && error.message.empty()) {
+    // A proxy in front of the service (a Lepton endpoint, an ingress)
+    // answers for it while no replica serves: the service itself is not
+    // answering, so the caller asks the platform what became of it.
+    readiness.kind = Readiness::Kind::kUnreachable;
+    readiness.type = "gateway";
+    readiness.message =
+        absl::StrCat("a proxy in front of the service answered ",
+                     Describe(http_status, error, body, redactor));
+    return readiness;
+  }
   readiness.type = error.type;
   if (IsHardFailure(error.type)) {
     readiness.kind = Readiness::Kind::kFailed;

@@ -35,10 +35,12 @@ platforms::http::ConnectionOptions Connection(
 BackendClient::BackendClient(Options options)
     : options_(std::move(options)), http_(Connection(options_)) {}
 
-Readiness BackendClient::CheckReadiness(const std::string& host_url) {
+Readiness BackendClient::CheckReadiness(
+    const std::string& host_url, const std::vector<std::string>& headers) {
   platforms::http::HttpRequest request;
   request.url = JoinUrl(host_url, kReadinessPath);
   request.headers = {"Accept: application/json"};
+  request.headers.insert(request.headers.end(), headers.begin(), headers.end());
   request.timeout = options_.readiness_timeout;
   request.max_body_bytes = kMaxReadinessBodyBytes;
   platforms::http::HttpExchange result = http_.Exchange(request);
@@ -56,7 +58,8 @@ Readiness BackendClient::CheckReadiness(const std::string& host_url) {
 
 absl::StatusOr<ChatReply> BackendClient::PostChatCompletion(
     const std::string& host_url, const std::string& json_body,
-    absl::Time deadline, const std::function<bool()>& cancelled) {
+    absl::Time deadline, const std::function<bool()>& cancelled,
+    const std::vector<std::string>& headers) {
   const std::string url = JoinUrl(host_url, kChatPath);
   const absl::Time now = absl::Now();
   const absl::Time end = std::min(deadline, now + options_.request_timeout);
@@ -73,6 +76,7 @@ absl::StatusOr<ChatReply> BackendClient::PostChatCompletion(
   request.method = "POST";
   request.url = url;
   request.headers = {"Accept: application/json"};
+  request.headers.insert(request.headers.end(), headers.begin(), headers.end());
   request.body = json_body;
   request.timeout = end - now;
   request.cancelled = cancelled;

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -51,12 +52,15 @@ class BackendClient {
   explicit BackendClient(Options options);
 
   // GET {host_url}/api/v1/health/readiness. Never fails: transport errors
-  // are kUnreachable.
-  Readiness CheckReadiness(const std::string& host_url);
+  // are kUnreachable. `headers` ("Name: value" lines, Platform::
+  // EndpointHeaders) go with the request; they may hold credentials and
+  // never appear in an answer.
+  Readiness CheckReadiness(const std::string& host_url,
+                           const std::vector<std::string>& headers = {});
 
-  // POST {host_url}/v1/chat/completions with `json_body`. Sent once; never
-  // retried here. `cancelled` is polled while waiting; when it returns true
-  // the transfer is aborted with CANCELLED.
+  // POST {host_url}/v1/chat/completions with `json_body` and `headers` (as
+  // for CheckReadiness). Sent once; never retried here. `cancelled` is polled
+  // while waiting; when it returns true the transfer is aborted with CANCELLED.
   // Errors (ErrorDetails attached with backend_error_type and
   // backend_http_status where the backend answered; reasons are ErrorReason
   // values without their ERROR_REASON_ prefix):
@@ -78,7 +82,8 @@ class BackendClient {
   // is copied, as media can make them hundreds of MiB.
   absl::StatusOr<ChatReply> PostChatCompletion(
       const std::string& host_url, const std::string& json_body,
-      absl::Time deadline, const std::function<bool()>& cancelled);
+      absl::Time deadline, const std::function<bool()>& cancelled,
+      const std::vector<std::string>& headers = {});
 
   // Counters since construction (exchanges, connections opened), for tests
   // and diagnostics.

@@ -118,9 +118,13 @@ void CheckLifecycle(Platform& platform, const LaunchSpec& spec,
       << PhaseName(state->phase) << ": " << state->detail;
 
   // host_url reaches the workload itself (the reference backend's
-  // liveness route answers once its process listens).
+  // liveness route answers once its process listens), with the headers
+  // its endpoint takes.
+  absl::StatusOr<std::vector<std::string>> headers =
+      platform.EndpointHeaders(*placement);
+  ASSERT_TRUE(headers.ok()) << "EndpointHeaders: " << headers.status();
   absl::StatusOr<tests::HttpAnswer> alive = tests::HttpGetUntilOk(
-      placement->host_url + "/api/v1/health/liveness", patience);
+      placement->host_url + "/api/v1/health/liveness", patience, *headers);
   EXPECT_TRUE(alive.ok()) << "the workload does not answer at "
                           << placement->host_url << ": " << alive.status();
 

@@ -19,6 +19,7 @@ DeploymentInputs Inputs() {
   in.name = "tao-1b4e28ba2fa111d2883f0016d3cc";
   in.job_id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
   in.server_instance = "host-a";
+  in.network_arch = "cosmos-rl";
   in.image = "nvcr.io/nvidia/tao/tao-toolkit:6.0";
   in.inner_command = "exec serve --port 8080";
   in.resource_shape = "GPU.8xH100-SXM";
@@ -41,7 +42,8 @@ TEST(DeploymentBodyTest, TheReferencesCreateBody) {
                    "app.kubernetes.io/managed-by": "tao-inference",
                    "inference.tao.nvidia.com/job-id":
                        "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
-                   "inference.tao.nvidia.com/server-instance": "host-a"}},
+                   "inference.tao.nvidia.com/server-instance": "host-a",
+                   "inference.tao.nvidia.com/network-arch": "cosmos-rl"}},
     "spec": {
       "container": {"image": "nvcr.io/nvidia/tao/tao-toolkit:6.0",
                     "command": ["/bin/bash", "-c", "exec serve --port 8080"],

@@ -79,7 +79,14 @@ INSTANTIATE_TEST_SUITE_P(
         ReadinessCase{"UnknownTypeKeepsWaiting", 503, ErrorBody("warming_up"),
                       Kind::kLoading, "warming_up", "m-warming_up"},
         ReadinessCase{"NotJsonKeepsWaiting", 404, "<html>nope</html>",
-                      Kind::kLoading, "", "HTTP 404: <html>nope</html>"}),
+                      Kind::kLoading, "", "HTTP 404: <html>nope</html>"},
+        // A proxy's answer for a service without a serving replica.
+        ReadinessCase{"GatewayNotJsonIsNotAnswering", 503,
+                      "no healthy upstream", Kind::kUnreachable, "gateway",
+                      "proxy in front of the service answered HTTP 503: no "
+                      "healthy upstream"},
+        ReadinessCase{"BadGatewayEmptyIsNotAnswering", 502, "",
+                      Kind::kUnreachable, "gateway", "HTTP 502"}),
     [](const auto& info) { return info.param.name; });
 
 struct ChatErrorCase {
