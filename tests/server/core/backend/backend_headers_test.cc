@@ -23,9 +23,13 @@ constexpr char kToken[] = "endpoint-token-for-headers-test";
 class BackendHeadersTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // One request per connection: the client's pooled connection would
+    // otherwise hold the server's stop for its keep-alive timeout.
+    auto server = std::make_unique<httplib::Server>();
+    server->set_keep_alive_max_count(1);
     ASSERT_TRUE(
         http_
-            .Start(std::make_unique<httplib::Server>(), "127.0.0.1", 0,
+            .Start(std::move(server), "127.0.0.1", 0,
                    [](const httplib::Request& request,
                       httplib::Response& response) {
                      if (request.get_header_value("Authorization") !=
