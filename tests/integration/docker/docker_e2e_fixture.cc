@@ -21,30 +21,15 @@ void DockerE2eTest::SetUp() {
   network_ = docker_env::UniqueName("tao-e2e-net");
   server_instance_ = docker_env::UniqueName("tao-e2e-server");
 
-  ServerConfig config;
-  config.env = {
-      {"DOCKER_HOST", docker_host_},
-      {"DOCKER_NETWORK", network_},
-      {"TAO_SERVER_INSTANCE", server_instance_},
-      {"TAO_DOCKER_GPUS", "none"},  // no GPUs on test machines
-      {"TAO_DOCKER_STOP_GRACE_SECONDS", "1"},
-      {"TAO_DOCKER_SHM_SIZE", "64m"},
-      {"IMAGE_COSMOS_RL", kTestImage},
-      {"IMAGE_COSMOS_PREDICT2_5", kTestImage},
-      {"HF_TOKEN", hf_token_},
-  };
-  AdjustServerConfig(config);
-  config_ = config;
-  absl::Status started = server_.Start(config);
-  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
-  calls_.Reconnect();
-  ready_ = true;
-}
-
-void DockerE2eTest::RestartServer() {
-  absl::Status restarted = server_.Restart(config_);
-  ASSERT_TRUE(restarted.ok()) << restarted << "\n" << server_.Log();
-  calls_.Reconnect();
+  StartServer(
+      {
+          {"DOCKER_HOST", docker_host_},
+          {"DOCKER_NETWORK", network_},
+          {"TAO_DOCKER_GPUS", "none"},  // no GPUs on test machines
+          {"TAO_DOCKER_STOP_GRACE_SECONDS", "1"},
+          {"TAO_DOCKER_SHM_SIZE", "64m"},
+      },
+      server_instance_);
 }
 
 void DockerE2eTest::TearDown() {

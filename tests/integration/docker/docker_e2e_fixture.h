@@ -14,29 +14,16 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/docker/engine_probe.h"
-#include "tests/integration/e2e_calls.h"
-#include "tests/integration/server_harness.h"
+#include "tests/integration/platform_e2e_fixture.h"
 
 namespace tao::integration::docker {
 
-// The image scripts/make-test-image builds (the reference backend with the
-// containers' entry points; a test backend, not a model).
-inline constexpr char kTestImage[] = "tao-reference-backend:test";
 inline constexpr char kPlatform[] = "local-docker";
 
-
-class DockerE2eTest : public ::testing::Test {
+class DockerE2eTest : public PlatformE2eTest {
  protected:
   void SetUp() override;
   void TearDown() override;
-
-  // Lets a fixture change the server's flags or environment before it
-  // starts (the port block is known by then).
-  virtual void AdjustServerConfig(ServerConfig& /*config*/) {}
-
-  // Stops tao-inferd (SIGTERM) and starts it again with the same
-  // configuration and registry file; containers keep running.
-  void RestartServer();
 
   v1::StartRequest StartRequestFor(const std::string& network_arch,
                                    const std::string& model_path,
@@ -70,16 +57,10 @@ class DockerE2eTest : public ::testing::Test {
   // The registry file as written (key order kept).
   nlohmann::ordered_json ReadRegistryFile() const;
 
-  bool ready_ = false;  // SetUp got as far as a running server
   std::string docker_host_;
   std::string network_;
   std::string server_instance_;
-  const std::string hf_token_ = Canary("hf");
   std::unique_ptr<EngineProbe> engine_;
-  ServerConfig config_;  // what the server was started with
-  ServerHarness server_;
-  // The stub and what clients were shown (the canary checks).
-  E2eCalls calls_{&server_};
 };
 
 }  // namespace tao::integration::docker

@@ -43,7 +43,6 @@ void KubeE2eTest::SetUp() {
   ASSERT_TRUE(image.ok()) << image;
   owner_ = docker_env::UniqueName("tao-k8s-e2e");
   server_instance_ = owner_;
-  hf_token_ = Canary("hf");
 
   DockerPodRunner::Options runner;
   runner.docker_host = docker_host_;
@@ -64,26 +63,7 @@ void KubeE2eTest::SetUp() {
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   cluster_ = *std::move(cluster);
 
-  ServerConfig config;
-  config.env = {
-      {"KUBECONFIG", cluster_->kubeconfig()},
-      {"TAO_SERVER_INSTANCE", server_instance_},
-      {"IMAGE_COSMOS_RL", kTestImage},
-      {"IMAGE_COSMOS_PREDICT2_5", kTestImage},
-      {"HF_TOKEN", hf_token_},
-  };
-  AdjustServerConfig(config);
-  config_ = config;
-  absl::Status started = server_.Start(config);
-  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
-  calls_.Reconnect();
-  ready_ = true;
-}
-
-void KubeE2eTest::RestartServer() {
-  absl::Status restarted = server_.Restart(config_);
-  ASSERT_TRUE(restarted.ok()) << restarted << "\n" << server_.Log();
-  calls_.Reconnect();
+  StartServer({{"KUBECONFIG", cluster_->kubeconfig()}}, server_instance_);
 }
 
 void KubeE2eTest::TearDown() {

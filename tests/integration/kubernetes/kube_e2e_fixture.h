@@ -15,23 +15,17 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/integration/e2e_calls.h"
-#include "tests/integration/server_harness.h"
+#include "tests/integration/platform_e2e_fixture.h"
 #include "tests/platforms/kubernetes/kube_test_cluster.h"
 
 namespace tao::integration::kubernetes {
 
 inline constexpr char kPlatform[] = "kubernetes";
-inline constexpr char kTestImage[] = "tao-reference-backend:test";
 
-class KubeE2eTest : public ::testing::Test {
+class KubeE2eTest : public PlatformE2eTest {
  protected:
   void SetUp() override;
   void TearDown() override;
-
-  // Lets a fixture change the server's environment or flags.
-  virtual void AdjustServerConfig(ServerConfig& /*config*/) {}
-  void RestartServer();
 
   v1::StartRequest StartRequestFor(const std::string& network_arch,
                                    const std::string& service_type = "") const;
@@ -44,15 +38,10 @@ class KubeE2eTest : public ::testing::Test {
   // Every request the driver sent is allowed by docs/kubernetes-rbac.yaml.
   void ExpectRequestsAllowedByRbacDoc();
 
-  bool ready_ = false;
   std::string docker_host_;
   std::string owner_;
   std::string server_instance_;
-  std::string hf_token_;
   std::unique_ptr<platforms::kubernetes::testing::KubeTestCluster> cluster_;
-  ServerConfig config_;
-  ServerHarness server_;
-  E2eCalls calls_{&server_};
 };
 
 }  // namespace tao::integration::kubernetes

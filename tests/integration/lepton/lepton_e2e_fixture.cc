@@ -39,20 +39,10 @@ void LeptonE2eTest::SetUp() {
   ASSERT_TRUE(workspace.ok()) << workspace.status();
   workspace_ = *std::move(workspace);
 
-  ServerConfig config;
-  config.env = workspace_->Environment();
-  config.env["TAO_SERVER_INSTANCE"] = owner_;
-  config.env["TAO_LEPTON_RESOURCE_SHAPE"] = kResourceShape;
-  config.env["IMAGE_COSMOS_RL"] = kTestImage;
-  config.env["IMAGE_COSMOS_PREDICT2_5"] = kTestImage;
-  config.env["HF_TOKEN"] = hf_token_;
-  config.env["NGC_API_KEY"] = ngc_key_;
-  AdjustServerConfig(config);
-  config_ = config;
-  absl::Status started = server_.Start(config);
-  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
-  calls_.Reconnect();
-  ready_ = true;
+  std::map<std::string, std::string> env = workspace_->Environment();
+  env["TAO_LEPTON_RESOURCE_SHAPE"] = kResourceShape;
+  env["NGC_API_KEY"] = ngc_key_;
+  StartServer(std::move(env), owner_);
 }
 
 void LeptonE2eTest::TearDown() {

@@ -15,25 +15,20 @@
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/integration/e2e_calls.h"
-#include "tests/integration/server_harness.h"
+#include "tests/integration/platform_e2e_fixture.h"
 #include "tests/platforms/lepton/lepton_test_workspace.h"
 
 namespace tao::integration::lepton {
 
 inline constexpr char kPlatform[] = "lepton";
-inline constexpr char kTestImage[] = "tao-reference-backend:test";
 inline constexpr char kResourceShape[] = "gpu.1xh100-sxm";
 // The pull secret the driver makes from NGC_API_KEY (its default name).
 inline constexpr char kPullSecret[] = "tao-nvcr-io";
 
-class LeptonE2eTest : public ::testing::Test {
+class LeptonE2eTest : public PlatformE2eTest {
  protected:
   void SetUp() override;
   void TearDown() override;
-
-  // Lets a fixture change the server's environment or flags.
-  virtual void AdjustServerConfig(ServerConfig& /*config*/) {}
 
   v1::StartRequest StartRequestFor(const std::string& network_arch) const;
   fakes::lepton::FakeLeptonServer& fake() { return workspace_->fake(); }
@@ -61,15 +56,10 @@ class LeptonE2eTest : public ::testing::Test {
   absl::Status TagTestImageAs(const std::string& reference);
   void RemoveImageTag(const std::string& reference);
 
-  bool ready_ = false;
   std::string docker_host_;
   std::string owner_;
-  const std::string hf_token_ = Canary("hf");
   const std::string ngc_key_ = Canary("ngc");
   std::unique_ptr<platforms::lepton::testing::LeptonTestWorkspace> workspace_;
-  ServerConfig config_;
-  ServerHarness server_;
-  E2eCalls calls_{&server_};
 };
 
 }  // namespace tao::integration::lepton

@@ -1,0 +1,29 @@
+#include "tests/integration/platform_e2e_fixture.h"
+
+#include <utility>
+
+namespace tao::integration {
+
+void PlatformE2eTest::StartServer(std::map<std::string, std::string> env,
+                                  const std::string& server_instance) {
+  ServerConfig config;
+  config.env = std::move(env);
+  config.env["IMAGE_COSMOS_RL"] = kTestImage;
+  config.env["IMAGE_COSMOS_PREDICT2_5"] = kTestImage;
+  config.env["HF_TOKEN"] = hf_token_;
+  config.env["TAO_SERVER_INSTANCE"] = server_instance;
+  AdjustServerConfig(config);
+  config_ = config;
+  absl::Status started = server_.Start(config);
+  ASSERT_TRUE(started.ok()) << started << "\n" << server_.Log();
+  calls_.Reconnect();
+  ready_ = true;
+}
+
+void PlatformE2eTest::RestartServer() {
+  absl::Status restarted = server_.Restart(config_);
+  ASSERT_TRUE(restarted.ok()) << restarted << "\n" << server_.Log();
+  calls_.Reconnect();
+}
+
+}  // namespace tao::integration
