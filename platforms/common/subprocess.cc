@@ -179,14 +179,42 @@ absl::Status StopProcessGroup(pid_t pid, absl::Duration grace) {
 absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
                               absl::Duration timeout,
                               const std::string& stdin_text) {
+  RunOptions options;
+  options.timeout = timeout;
+  options.stdin_text = stdin_text;
+  return Run(argv, options);
+}
+
+absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
+                              const RunOptions& options) {
   if (argv.empty()) return absl::InvalidArgumentError("empty argv");
-  int out_pipe[2];
-  int in_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) return ErrnoError("pipe");
-  if (pipe2(in_pipe, O_CLOEXEC) != 0) {
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    return ErrnoError("pipe");
+  // [0] read end, [1] write end; -1 when unused.
+  int out_pipe[2] = {-1, -1};
+  int err_pipe[2] = {-1, -1};
+  int in_pipe[2] = {-1, -1};
+  auto close_all = [&] {
+    for (int* p : {out_pipe, err_pipe, in_pipe}) {
+      for (int i : {0, 1}) {
+        if (p[i] >= 0) close(p[i]);
+        p[i] = -1;
+      }
+    }
+  };
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 ||
+      (options.separate_stderr && pipe2(err_pipe, O_CLOEXEC) != 0) ||
+      (options.stdin_text.has_value() && pipe2(in_pipe, O_CLOEXEC) != 0)) {
+    absl::Status error = ErrnoError("pipe");
+    close_all();
+    return error;
+  }
+  int dev_null = -1;
+  if (!options.stdin_text.has_value()) {
+    dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (dev_null < 0) {
+      absl::Status error = ErrnoError("open /dev/null");
+      close_all();
+      return error;
+    }
   }
   std::vector<std::string> args = argv;
   std::vector<char*> argv_c = CStrings(args);
@@ -194,54 +222,74 @@ absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
   pid_t pid = fork();
   if (pid < 0) {
     absl::Status error = ErrnoError("fork");
-    for (int fd : {out_pipe[0], out_pipe[1], in_pipe[0], in_pipe[1]}) close(fd);
+    close_all();
+    if (dev_null >= 0) close(dev_null);
     return error;
   }
   if (pid == 0) {
     setpgid(0, 0);
-    dup2(in_pipe[0], STDIN_FILENO);
+    dup2(dev_null >= 0 ? dev_null : in_pipe[0], STDIN_FILENO);
     dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(out_pipe[1], STDERR_FILENO);
+    dup2(err_pipe[1] >= 0 ? err_pipe[1] : out_pipe[1], STDERR_FILENO);
     execvp(argv_c[0], argv_c.data());
     _exit(127);
   }
   // Also in the parent, so that the group exists before a timeout kills it
   // (whichever of the two runs first wins; the other call is harmless).
   setpgid(pid, pid);
-  close(out_pipe[1]);
-  close(in_pipe[0]);
-  // Small inputs (scripts, keys) fit the pipe buffer; write then close.
-  WriteWithoutSigpipe(in_pipe[1], stdin_text);
-  close(in_pipe[1]);
+  if (dev_null >= 0) close(dev_null);
+  for (int* p : {out_pipe, err_pipe}) {
+    if (p[1] >= 0) close(p[1]);
+    p[1] = -1;
+  }
+  if (in_pipe[0] >= 0) {
+    close(in_pipe[0]);
+    in_pipe[0] = -1;
+    // Small inputs (scripts, keys) fit the pipe buffer; write then close.
+    WriteWithoutSigpipe(in_pipe[1], *options.stdin_text);
+    close(in_pipe[1]);
+    in_pipe[1] = -1;
+  }
 
   RunResult result;
-  absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = absl::Now() + options.timeout;
   char buf[4096];
   bool timed_out = false;
-  while (true) {
+  // Reads both streams until each has ended.
+  while (out_pipe[0] >= 0 || err_pipe[0] >= 0) {
     int wait_ms =
         static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
     if (wait_ms <= 0) {
       timed_out = true;
       break;
     }
-    pollfd pfd{out_pipe[0], POLLIN, 0};
-    int n = poll(&pfd, 1, wait_ms);
+    pollfd pfds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    int n = poll(pfds, 2, wait_ms);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) continue;
-    ssize_t got = read(out_pipe[0], buf, sizeof(buf));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    result.output.append(buf, static_cast<size_t>(got));
+    for (int i : {0, 1}) {
+      if (pfds[i].fd < 0 || pfds[i].revents == 0) continue;
+      ssize_t got = read(pfds[i].fd, buf, sizeof(buf));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        int* pipe_fds = i == 0 ? out_pipe : err_pipe;
+        close(pipe_fds[0]);
+        pipe_fds[0] = -1;
+        continue;
+      }
+      (i == 0 ? result.output : result.error_output)
+          .append(buf, static_cast<size_t>(got));
+    }
   }
-  close(out_pipe[0]);
+  close_all();
   if (timed_out) kill(-pid, SIGKILL);
   int wstatus = 0;
   while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
   if (timed_out) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        argv[0], " did not finish within ", absl::FormatDuration(timeout)));
+    return absl::DeadlineExceededError(
+        absl::StrCat(argv[0], " did not finish within ",
+                     absl::FormatDuration(options.timeout)));
   }
   result.exit_code =
       WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,20 @@ absl::Status StopProcessGroup(pid_t pid, absl::Duration grace);
 
 struct RunResult {
   int exit_code = 0;
-  std::string output;  // stdout and stderr interleaved
+  // stdout, and stderr interleaved with it unless RunOptions::
+  // separate_stderr.
+  std::string output;
+  std::string error_output;  // stderr, with separate_stderr only
+};
+
+struct RunOptions {
+  absl::Duration timeout = absl::Seconds(60);
+  // Standard input: this text through a pipe (small: it must fit the pipe
+  // buffer), or, when unset, /dev/null, a character device, which tools
+  // that read names from a piped stdin (the brev CLI) take as no input.
+  std::optional<std::string> stdin_text;
+  // stderr into RunResult::error_output, so that stdout stays parseable.
+  bool separate_stderr = false;
 };
 
 // Runs a command to completion, capturing its output, with the server's
@@ -55,6 +69,10 @@ struct RunResult {
 absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
                               absl::Duration timeout,
                               const std::string& stdin_text = "");
+
+// Run with `options`. Errors as Run's.
+absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
+                              const RunOptions& options);
 
 }  // namespace tao::platforms
 

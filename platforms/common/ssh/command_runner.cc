@@ -25,9 +25,13 @@ std::vector<std::string> CleanEnvironment(
 }  // namespace
 
 std::vector<std::string> SshOptions(const SshTarget& target) {
-  std::vector<std::string> argv = {
-      "ssh",           "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o",
-      "LogLevel=ERROR"};
+  std::vector<std::string> argv = {"ssh"};
+  // First: -F must come before the options it would otherwise override.
+  if (!target.config_file.empty()) {
+    argv.insert(argv.end(), {"-F", target.config_file});
+  }
+  argv.insert(argv.end(), {"-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+                           "-o", "LogLevel=ERROR"});
   if (!target.key_path.empty()) {
     argv.insert(argv.end(),
                 {"-i", target.key_path, "-o", "IdentitiesOnly=yes"});

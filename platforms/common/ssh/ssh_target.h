@@ -10,15 +10,20 @@
 namespace tao::platforms {
 
 struct SshTarget {
-  std::string host;         // empty: no ssh, run on this machine
+  // An alias of `config_file` (a Brev instance's name) or a host name;
+  // empty: no ssh, run on this machine.
+  std::string host;
   std::string user;         // empty: ssh's default
   std::string key_path;     // empty: ssh's default identities
   int port = 0;             // 0: ssh's default
   std::string known_hosts;  // empty: ssh's default files
+  // ssh -F: the only config file read (the one `brev refresh` writes);
+  // empty: ssh's default (~/.ssh/config).
+  std::string config_file;
 };
 
-// `ssh` and its options for `target` (BatchMode, key, port, user, pinned
-// known_hosts), without the destination host.
+// `ssh` and its options for `target` (config file, BatchMode, key, port,
+// user, pinned known_hosts), without the destination host.
 std::vector<std::string> SshOptions(const SshTarget& target);
 
 // "user@host" or "host", for messages.

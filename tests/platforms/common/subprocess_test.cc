@@ -410,6 +410,38 @@ TEST(RunTest, EmptyStdinIsClosed) {
   EXPECT_EQ(result->output, "");
 }
 
+TEST(RunTest, WithoutStdinTextStdinIsDevNull) {
+  // A character device, not a pipe: what the brev CLI needs to read no
+  // instance names from its stdin.
+  RunOptions options;
+  options.timeout = kPatience;
+  absl::StatusOr<RunResult> result = platforms::Run(
+      {"sh", "-c", "if [ -c /dev/stdin ]; then echo char; else echo pipe; fi"},
+      options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->output, "char\n");
+  options.stdin_text = "x";
+  result = platforms::Run(
+      {"sh", "-c", "if [ -p /dev/stdin ]; then echo pipe; fi"}, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->output, "pipe\n");
+}
+
+TEST(RunTest, SeparateStderrKeepsStdoutClean) {
+  RunOptions options;
+  options.timeout = kPatience;
+  options.separate_stderr = true;
+  absl::StatusOr<RunResult> result = platforms::Run(
+      {"sh", "-c",
+       "echo '{\"a\":1}'; echo warning >&2; head -c 100000 /dev/zero | tr "
+       "'\\0' e >&2; exit 2"},
+      options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 2);
+  EXPECT_EQ(result->output, "{\"a\":1}\n");
+  EXPECT_EQ(result->error_output, "warning\n" + std::string(100000, 'e'));
+}
+
 TEST(RunTest, ChildIgnoringStdinDoesNotKillUs) {
   // More input than a pipe holds, to a child that exits without reading:
   // the write fails with EPIPE, which must not raise SIGPIPE in the server.

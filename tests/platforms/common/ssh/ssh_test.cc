@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -66,6 +67,28 @@ TEST_F(SshTest, RunsOverSshWithTheCommandsExitCodeAndStdin) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->exit_code, 3);
   EXPECT_EQ(result->output, "over stdin");
+}
+
+TEST_F(SshTest, ReachesAnAliasOfItsConfigFileOnly) {
+  // As `brev refresh` writes it: the alias is all a command names.
+  const std::string config = logs_.path() + "/ssh_config";
+  {
+    std::ofstream out(config);
+    out << "Host test-instance\n  Hostname 127.0.0.1\n  Port " << sshd_.port
+        << "\n  User " << sshd_.user << "\n  IdentityFile \"" << sshd_.key_path
+        << "\"\n  IdentitiesOnly yes\n  UserKnownHostsFile "
+        << (sshd_.known_hosts.empty() ? "/dev/null" : sshd_.known_hosts)
+        << "\n";
+  }
+  SshTarget alias;
+  alias.host = "test-instance";
+  alias.config_file = config;
+  absl::StatusOr<RunResult> result =
+      CommandRunner(alias, absl::Seconds(20)).Run("echo via-alias");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0) << result->output;
+  EXPECT_EQ(result->output, "via-alias\n");
+  EXPECT_EQ(SshOptions(alias)[1], "-F");
 }
 
 TEST_F(SshTest, RefusedConnectionIsUnavailableWithTheContextsHint) {
