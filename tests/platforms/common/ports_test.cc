@@ -102,5 +102,12 @@ TEST(IsPortBindableTest, InvalidAddressIsNotBindable) {
   }
 }
 
+TEST(EphemeralPortTest, AFreePortThatCanBeBound) {
+  const int port = EphemeralPort();
+  ASSERT_GT(port, 0);
+  EXPECT_TRUE(IsPortBindable(port));
+  EXPECT_EQ(EphemeralPort("not-an-address"), 0);
+}
+
 }  // namespace
 }  // namespace tao::platforms
