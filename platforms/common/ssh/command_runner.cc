@@ -28,7 +28,11 @@ std::vector<std::string> SshOptions(const SshTarget& target) {
   std::vector<std::string> argv = {"ssh"};
   // First: -F must come before the options it would otherwise override.
   if (!target.config_file.empty()) {
-    argv.insert(argv.end(), {"-F", target.config_file});
+    // Without its connection sharing (brev's config has ControlMaster
+    // auto): a tunnel's ssh would hand its forward to a master process and
+    // exit, and the tunnel could no longer be owned by its pid.
+    argv.insert(argv.end(), {"-F", target.config_file, "-o", "ControlMaster=no",
+                             "-o", "ControlPath=none"});
   }
   argv.insert(argv.end(), {"-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
                            "-o", "LogLevel=ERROR"});

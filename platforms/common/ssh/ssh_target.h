@@ -17,8 +17,9 @@ struct SshTarget {
   std::string key_path;     // empty: ssh's default identities
   int port = 0;             // 0: ssh's default
   std::string known_hosts;  // empty: ssh's default files
-  // ssh -F: the only config file read (the one `brev refresh` writes);
-  // empty: ssh's default (~/.ssh/config).
+  // ssh -F: the only config file read (the one `brev refresh` writes),
+  // with its connection sharing turned off; empty: ssh's default
+  // (~/.ssh/config).
   std::string config_file;
 };
 

@@ -162,7 +162,7 @@ TEST(SlurmSettingsTest, BadOptionsNameTheOption) {
 
 TEST(SlurmSettingsTest, AccessRoundTripsThroughAttributes) {
   SlurmSettings s;
-  s.login = {"login", "alice", "/k", 2222, "/kh"};
+  s.login = {"login", "alice", "/k", 2222, "/kh", ""};
   std::map<std::string, std::string> attributes;
   StoreAccess(s, attributes);
   SshTarget login = LoginFromAttributes(attributes);
