@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -260,6 +261,18 @@ class Platform {
   virtual absl::StatusOr<std::vector<OwnedWorkload>> ListOwned(
       absl::string_view server_instance);
 };
+
+// A driver's CreateFromEnvironment: `Driver::Create` of the options its
+// environment gave, as a Platform; either step's error as it is.
+template <typename Driver, typename Options>
+absl::StatusOr<std::unique_ptr<Platform>> CreateDriver(
+    absl::StatusOr<Options> options) {
+  if (!options.ok()) return options.status();
+  absl::StatusOr<std::unique_ptr<Driver>> driver =
+      Driver::Create(*std::move(options));
+  if (!driver.ok()) return driver.status();
+  return std::unique_ptr<Platform>(*std::move(driver));
+}
 
 }  // namespace tao::platforms
 

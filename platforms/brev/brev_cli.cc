@@ -182,6 +182,10 @@ absl::Status BrevCli::Create(const std::string& name,
     if (!answer.ok()) return answer.status();
     if (answer->exit_code == 0) return absl::OkStatus();
   }
+  // Brev's words cannot tell a refusal from an API it cannot reach: ask
+  // again (an unreachable API fails the list too).
+  absl::StatusOr<std::vector<BrevInstance>> listed = List();
+  if (absl::IsUnavailable(listed.status())) return listed.status();
   return absl::FailedPreconditionError(absl::StrCat(
       "`brev create ", name, "` failed: ", Words(answer->err, answer->out)));
 }

@@ -120,13 +120,8 @@ absl::StatusOr<std::unique_ptr<KubernetesPlatform>> KubernetesPlatform::Create(
 }
 
 absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment() {
-  absl::StatusOr<KubernetesPlatform::Options> options =
-      KubernetesPlatform::OptionsFromEnvironment();
-  if (!options.ok()) return options.status();
-  absl::StatusOr<std::unique_ptr<KubernetesPlatform>> platform =
-      KubernetesPlatform::Create(*std::move(options));
-  if (!platform.ok()) return platform.status();
-  return std::unique_ptr<Platform>(*std::move(platform));
+  return CreateDriver<KubernetesPlatform>(
+      KubernetesPlatform::OptionsFromEnvironment());
 }
 
 KubernetesPlatform::KubernetesPlatform(Options options)

@@ -165,13 +165,7 @@ absl::StatusOr<std::unique_ptr<LeptonPlatform>> LeptonPlatform::Create(
 }
 
 absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment() {
-  absl::StatusOr<LeptonPlatform::Options> options =
-      LeptonPlatform::OptionsFromEnvironment();
-  if (!options.ok()) return options.status();
-  absl::StatusOr<std::unique_ptr<LeptonPlatform>> platform =
-      LeptonPlatform::Create(*std::move(options));
-  if (!platform.ok()) return platform.status();
-  return std::unique_ptr<Platform>(*std::move(platform));
+  return CreateDriver<LeptonPlatform>(LeptonPlatform::OptionsFromEnvironment());
 }
 
 LeptonPlatform::LeptonPlatform(Options options)

@@ -95,12 +95,7 @@ LocalDockerPlatform::LocalDockerPlatform(
 }
 
 absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment() {
-  absl::StatusOr<LocalDockerOptions> options = OptionsFromEnvironment();
-  if (!options.ok()) return options.status();
-  absl::StatusOr<std::unique_ptr<LocalDockerPlatform>> platform =
-      LocalDockerPlatform::Create(*std::move(options));
-  if (!platform.ok()) return platform.status();
-  return std::unique_ptr<Platform>(*std::move(platform));
+  return CreateDriver<LocalDockerPlatform>(OptionsFromEnvironment());
 }
 
 absl::Status LocalDockerPlatform::ValidateOptions(

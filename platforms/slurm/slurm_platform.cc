@@ -42,13 +42,7 @@ absl::StatusOr<SlurmPlatform::Options> SlurmPlatform::OptionsFromEnvironment() {
 }
 
 absl::StatusOr<std::unique_ptr<Platform>> CreateFromEnvironment() {
-  absl::StatusOr<SlurmPlatform::Options> options =
-      SlurmPlatform::OptionsFromEnvironment();
-  if (!options.ok()) return options.status();
-  absl::StatusOr<std::unique_ptr<SlurmPlatform>> platform =
-      SlurmPlatform::Create(*std::move(options));
-  if (!platform.ok()) return platform.status();
-  return std::unique_ptr<Platform>(*std::move(platform));
+  return CreateDriver<SlurmPlatform>(SlurmPlatform::OptionsFromEnvironment());
 }
 
 absl::StatusOr<std::unique_ptr<SlurmPlatform>> SlurmPlatform::Create(
