@@ -3,18 +3,13 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "platforms/lepton/json_fields.h"
 
 namespace tao::platforms::lepton {
 namespace {
 
 using json = nlohmann::json;
 using Phase = RuntimeState::Phase;
-
-std::string StringAt(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 bool IsOneOf(const std::string& value,
              std::initializer_list<const char*> options) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "platforms/common/http/http_status.h"
 #include "platforms/common/redactor.h"
+#include "platforms/lepton/json_fields.h"
 
 namespace tao::platforms::lepton {
 namespace {
@@ -27,12 +28,6 @@ std::string Peer(const LeptonSettings& settings) {
 }
 
 // `object[key]`, or null when `object` is no object or lacks it.
-const json* Member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
 }  // namespace
 
 std::string LeptonMessageOf(long http_status, absl::string_view body) {
@@ -168,21 +163,16 @@ absl::StatusOr<json> LeptonApi::Preflight() {
         "GET /workspace: ", Peer(settings_),
         " answered with something that is not a WorkspaceInfo object"));
   }
-  const json* features = Member(*info, "features");
-  const json* new_api = features != nullptr
-                            ? Member(*features, "enable_new_deployment_api")
-                            : nullptr;
-  if (new_api != nullptr && new_api->is_boolean() && new_api->get<bool>()) {
+  const json& new_api =
+      Member(Member(*info, "features"), "enable_new_deployment_api");
+  if (new_api.is_boolean() && new_api.get<bool>()) {
     return absl::FailedPreconditionError(absl::StrCat(
         Peer(settings_),
         " has features.enable_new_deployment_api set: it serves deployments "
         "through the newer /endpoints API, which this driver does not "
         "support (it creates /deployments, which such a workspace refuses)"));
   }
-  const json* state_field = Member(*info, "workspace_state");
-  const std::string state = state_field != nullptr && state_field->is_string()
-                                ? state_field->get<std::string>()
-                                : "";
+  const std::string state = StringAt(*info, "workspace_state");
   if (state == "paused" || state == "all-pods-terminated" ||
       state == "terminated") {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -15,6 +15,7 @@
 #include "platforms/lepton/api_token.h"
 #include "platforms/lepton/deployment_names.h"
 #include "platforms/lepton/deployment_status.h"
+#include "platforms/lepton/json_fields.h"
 
 namespace tao::platforms::lepton {
 namespace {
@@ -34,18 +35,6 @@ std::string Option(const std::map<std::string, std::string>& options,
                    const std::string& key) {
   auto it = options.find(key);
   return it == options.end() ? std::string() : it->second;
-}
-
-const json& Member(const json& object, const char* key) {
-  static const json* const kNull = new json();
-  if (!object.is_object()) return *kNull;
-  auto it = object.find(key);
-  return it == object.end() ? *kNull : *it;
-}
-
-std::string StringAt(const json& object, const char* key) {
-  const json& value = Member(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
 }
 
 // A shape as [S] config.py spells them: letters, digits, '.', '-', '_'.
