@@ -254,7 +254,9 @@ TunnelSpec BrevPlatform::TunnelOf(const Placement& placement) const {
   spec.via.config_file = Attribute(placement, "ssh_config");
   if (spec.via.config_file.empty()) spec.via.config_file = options_.ssh_config;
   (void)absl::SimpleAtoi(Attribute(placement, "local_port"), &spec.host_port);
-  spec.node_addr = "127.0.0.1";  // the port is published on the instance
+  // Where `docker port` said the port is published on the instance.
+  spec.node_addr = Attribute(placement, "remote_addr");
+  if (spec.node_addr.empty()) spec.node_addr = "127.0.0.1";
   spec.node_port = placement.host_port;
   return spec;
 }
@@ -362,15 +364,9 @@ absl::StatusOr<Placement> BrevPlatform::Launch(
           "container ", spec.job_id, " was not running by the deadline")));
     }
   }
-  const int local_port = EphemeralPort();
-  if (local_port <= 0) {
-    return fail(absl::UnavailableError("no free local port for the tunnel"));
+  if (absl::Status opened = OpenTunnel(placement); !opened.ok()) {
+    return fail(opened);
   }
-  placement.attributes["local_port"] = absl::StrCat(local_port);
-  absl::StatusOr<pid_t> tunnel = EnsureTunnel(placement);
-  if (!tunnel.ok()) return fail(tunnel.status());
-  placement.attributes["tunnel_pid"] = absl::StrCat(*tunnel);
-  placement.host_url = absl::StrCat("http://localhost:", local_port);
   if (LaunchCancelled(spec)) return fail(CancelledLaunch(spec.job_id));
   ReportProgress(progress, ProgressEvent::Phase::kStarting,
                  absl::StrCat("container ", spec.job_id,
@@ -418,19 +414,39 @@ absl::StatusOr<RuntimeState> BrevPlatform::EnsureReachable(
     Placement& placement) {
   absl::StatusOr<RuntimeState> state = Inspect(placement);
   if (!state.ok() || state->phase != Phase::kRunning) return state;
+  // A launch cut short before its tunnel gets one now.
+  if (absl::Status opened = OpenTunnel(placement); !opened.ok()) return opened;
+  return state;
+}
+
+absl::Status BrevPlatform::OpenTunnel(Placement& placement) {
+  if (Attribute(placement, "remote_addr").empty()) {
+    absl::StatusOr<RunResult> published =
+        RunnerFor(placement.instance_id, Attribute(placement, "ssh_config"))
+            .Run(PublishedAddressScript(placement.job_id));
+    if (!published.ok()) return published.status();
+    absl::StatusOr<std::string> address =
+        ParsePublishedAddress(published->output);
+    if (!address.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("container ", placement.job_id, " on brev instance ",
+                       placement.instance_id, ": ", address.status().message()));
+    }
+    placement.attributes["remote_addr"] = *address;
+  }
   if (Attribute(placement, "local_port").empty()) {
-    // A launch cut short before its tunnel: open one now.
     const int local_port = EphemeralPort();
     if (local_port <= 0) {
       return absl::UnavailableError("no free local port for the tunnel");
     }
     placement.attributes["local_port"] = absl::StrCat(local_port);
-    placement.host_url = absl::StrCat("http://localhost:", local_port);
   }
   absl::StatusOr<pid_t> tunnel = EnsureTunnel(placement);
   if (!tunnel.ok()) return tunnel.status();
   placement.attributes["tunnel_pid"] = absl::StrCat(*tunnel);
-  return state;
+  placement.host_url =
+      absl::StrCat("http://localhost:", Attribute(placement, "local_port"));
+  return absl::OkStatus();
 }
 
 absl::Status BrevPlatform::DeleteIfUnused(const Placement& placement) {

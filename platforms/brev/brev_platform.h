@@ -11,9 +11,11 @@
 //
 // Placement: instance_id (the instance's name, also its ssh alias),
 // host_port (on the instance), host_url http://localhost:<local port>, and
-// attributes local_port, tunnel_pid, ssh_config and created_instance ("1"
-// when this server created the instance: it is deleted with its last
-// service unless TAO_BREV_KEEP_INSTANCES is set).
+// attributes local_port, tunnel_pid, remote_addr (where `docker port` says
+// the container's port is published on the instance: the tunnel's far
+// end), ssh_config and created_instance ("1" when this server created the
+// instance: it is deleted with its last service unless
+// TAO_BREV_KEEP_INSTANCES is set).
 //
 // Environment (read once at server start):
 //   BREV_API_TOKEN          `brev login --token` when brev is logged out
@@ -116,6 +118,9 @@ class BrevPlatform : public Platform {
   // The tunnel to the container of `placement` (re-used, adopted by pid,
   // or opened anew); its pid.
   absl::StatusOr<pid_t> EnsureTunnel(const Placement& placement);
+  // Fills remote_addr and local_port when missing, then EnsureTunnel;
+  // records tunnel_pid and host_url.
+  absl::Status OpenTunnel(Placement& placement);
   TunnelSpec TunnelOf(const Placement& placement) const;
   // Deletes `instance` when it was made by this server and no container
   // of this server runs on it any more.

@@ -1,5 +1,7 @@
 #include "platforms/brev/remote_container.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -45,7 +47,7 @@ absl::StatusOr<std::string> RunScript(const RemoteContainer& c) {
       "--label",
       absl::StrCat(kLabelServerInstance, "=", c.server_instance),
       "-p",
-      absl::StrCat(c.host_port, ":", kDefaultContainerPort),
+      absl::StrCat("127.0.0.1:", c.host_port, ":", kDefaultContainerPort),
       "--shm-size",
       absl::StrCat(c.shm_size_bytes),
   };
@@ -78,6 +80,31 @@ absl::StatusOr<std::string> SecretEnvFile(
     absl::StrAppend(&file, name, "=", value, "\n");
   }
   return file;
+}
+
+std::string PublishedAddressScript(const std::string& job_id) {
+  return absl::StrCat("docker port ", ShellQuote(job_id), " ",
+                      kDefaultContainerPort, "/tcp");
+}
+
+absl::StatusOr<std::string> ParsePublishedAddress(absl::string_view output) {
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    const size_t colon = line.rfind(':');
+    if (colon == absl::string_view::npos || line.front() == '[') continue;
+    absl::string_view address = line.substr(0, colon);
+    const bool ipv4 = !address.empty() &&
+                      std::all_of(address.begin(), address.end(), [](char c) {
+                        return absl::ascii_isdigit(c) || c == '.';
+                      });
+    if (!ipv4) continue;
+    if (address == "0.0.0.0") return std::string("127.0.0.1");
+    return std::string(address);
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "docker port names no IPv4 address for container port ",
+      kDefaultContainerPort, ": \"", absl::StripAsciiWhitespace(output),
+      "\""));
 }
 
 std::string RemoveScript(const std::string& job_id) {

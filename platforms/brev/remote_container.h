@@ -36,7 +36,9 @@ struct RemoteContainer {
   // Names of the secret variables; their values go on stdin
   // (SecretEnvFile).
   std::vector<std::string> secret_names;
-  int host_port = 0;  // the instance's port, published to container 8080
+  // The instance's port, published on its 127.0.0.1 to container port 8080:
+  // only the tunnel reaches the service, never the instance's network.
+  int host_port = 0;
   int num_gpus = 1;   // 0: no --gpus
   int64_t shm_size_bytes = int64_t{16} << 30;
 };
@@ -51,6 +53,13 @@ absl::StatusOr<std::string> RunScript(const RemoteContainer& container);
 // the variable (never its value) for a value with a line break.
 absl::StatusOr<std::string> SecretEnvFile(
     const std::map<std::string, std::string>& secrets);
+
+// `docker port` of the container's 8080, which prints where the port is
+// published on the instance ("127.0.0.1:8081"); the tunnel goes there.
+std::string PublishedAddressScript(const std::string& job_id);
+// The address from PublishedAddressScript's output (0.0.0.0, every address,
+// is reached at 127.0.0.1); NOT_FOUND with the output when it names none.
+absl::StatusOr<std::string> ParsePublishedAddress(absl::string_view output);
 
 // `docker rm -f`; a container already gone is fine (exit 0).
 std::string RemoveScript(const std::string& job_id);

@@ -11,6 +11,7 @@
 #include "tests/fakes/brev/container_names.h"
 #include "tests/fakes/brev/instance_clock.h"
 #include "tests/fakes/brev/instance_state.h"
+#include "tests/fakes/brev/instance_machine.h"
 #include "tests/fakes/brev/ssh_files.h"
 
 namespace tao::fakes::brev {
@@ -122,14 +123,24 @@ TEST(StateJsonTest, RoundTrips) {
 
 TEST(SshFilesTest, HostBlockFollowsTheV3TemplateWithAbsolutePaths) {
   SshdBacking sshd{"127.0.0.1", 22220, "taoslurm", "/k"};
-  const std::string block = HostBlock("tao-a", "/h", sshd);
+  const std::string block =
+      HostBlock("tao-a", "/h", sshd, "127.9.8.7");
   EXPECT_THAT(block, HasSubstr("Host tao-a\n  Hostname 127.0.0.1\n"
                                "  IdentityFile \"/h/.brev/brev.pem\"\n"
                                "  User taoslurm\n"));
   EXPECT_THAT(block, HasSubstr("  ControlMaster auto\n"
-                               "  ControlPath /h/.ssh/brev-control-%C\n"
-                               "  ControlPersist 10m\n  Port 22220\n"));
+                               "  ControlPath /h/.ssh/brev-control-%n\n"
+                               "  ControlPersist 10m\n  Port 22220\n"
+                               "  SetEnv FAKE_BREV_LOOPBACK=127.9.8.7\n"));
   EXPECT_THAT(block, Not(HasSubstr("~")));
+}
+
+TEST(InstanceMachineTest, EachInstanceHasALoopbackOfItsOwn) {
+  const std::string a = InstanceLoopback("abc123def");
+  EXPECT_EQ(a, InstanceLoopback("abc123def"));
+  EXPECT_NE(a, InstanceLoopback("abc123deg"));
+  EXPECT_THAT(a, ::testing::StartsWith("127."));
+  EXPECT_THAT(a, Not(::testing::StartsWith("127.0.0.")));
 }
 
 }  // namespace

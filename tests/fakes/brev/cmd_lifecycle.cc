@@ -83,10 +83,10 @@ absl::Status ForEachName(Context& ctx, const Args& args,
 absl::Status DeleteCommand(Context& ctx, const Args& args) {
   return ForEachName(
       ctx, args, {}, "delete", "Delete instances",
-      [&ctx](Instance& instance, State& state) {
+      [&ctx](Instance& instance, State& /*state*/) {
         Change change;
         // Unverified: deleting an instance already DELETING is accepted.
-        change.teardown = TakeTeardown(instance, state);
+        change.teardown = TakeTeardown(instance);
         Schedule(instance, "DELETING", kGone, ctx.knobs.deletion, NowMillis());
         change.message = absl::StrCat(
             "Deleting instance ", instance.name,
@@ -100,7 +100,7 @@ absl::Status StopCommand(Context& ctx, const Args& args) {
       {"all", 'a', FlagType::kBool, "false", "stop all instances"}};
   return ForEachName(
       ctx, args, flags, "stop", "Stop an instance if it's running",
-      [&ctx](Instance& instance, State& state) {
+      [&ctx](Instance& instance, State& /*state*/) {
         Change change;
         // Unverified: the words of both refusals (stop checks first that
         // the instance can be stopped, commit f809c915).
@@ -115,7 +115,7 @@ absl::Status StopCommand(Context& ctx, const Args& args) {
                                                 instance.status));
           return change;
         }
-        change.teardown = TakeTeardown(instance, state);
+        change.teardown = TakeTeardown(instance);
         Schedule(instance, "STOPPING", "STOPPED", ctx.knobs.stop, NowMillis());
         // Unverified: the wording (older stop.go says "Dev environment").
         change.message = absl::StrCat(

@@ -20,6 +20,7 @@
 #include "tests/fakes/brev/child_process.h"
 #include "tests/fakes/brev/command_helpers.h"
 #include "tests/fakes/brev/commands.h"
+#include "tests/fakes/brev/instance_machine.h"
 #include "tests/fakes/brev/instance_ssh.h"
 #include "tests/fakes/brev/ssh_files.h"
 
@@ -88,7 +89,7 @@ absl::Status PortForwardCommand(Context& ctx, const Args& args) {
   ctx.out.Out(absl::StrCat("Port forwarding...\nlocalhost:", ports[0], " -> ",
                            alias, ":", ports[1], "\n"));
   const InstanceSsh ssh(ctx.knobs, ctx.log);
-  absl::StatusOr<pid_t> pid = ssh.StartForward(alias, ports[0], ports[1]);
+  absl::StatusOr<pid_t> pid = ssh.StartForward(alias, InstanceLoopback(instance->id), ports[0], ports[1]);
   if (!pid.ok()) {
     return BrevError(
         absl::StrCat("Failed to start SSH command: ", pid.status().message()));

@@ -52,9 +52,11 @@ absl::StatusOr<std::vector<std::string>> InstanceNames(
 absl::Status RefreshSshFiles(Context& ctx) {
   absl::StatusOr<State> state = ctx.store.Read();
   if (!state.ok()) return state.status();
-  std::vector<std::string> running;
+  std::vector<RunningInstance> running;
   for (const Instance& instance : state->instances) {
-    if (instance.status == "RUNNING") running.push_back(instance.name);
+    if (instance.status == "RUNNING") {
+      running.push_back({instance.name, instance.id});
+    }
   }
   absl::StatusOr<SshdBacking> sshd = FindSshdBacking(ctx.knobs);
   if (!sshd.ok() && !running.empty()) return sshd.status();

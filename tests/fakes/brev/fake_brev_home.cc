@@ -147,8 +147,7 @@ FakeBrevHome::~FakeBrevHome() {
   StateStore(fake_dir_)
       .Update([&teardowns](State& state) {
         for (Instance& instance : state.instances) {
-          teardowns.push_back(TakeTeardown(instance, state));
-          teardowns.back().last_running = false;  // masters go below
+          teardowns.push_back(TakeTeardown(instance));
         }
         return absl::OkStatus();
       })
@@ -212,7 +211,7 @@ absl::Status FakeBrevHome::StopBehindOurBack(const std::string& name) {
     if (instance == nullptr) {
       return absl::NotFoundError(absl::StrCat("no instance ", name));
     }
-    teardown = TakeTeardown(*instance, state);
+    teardown = TakeTeardown(*instance);
     instance->transition.reset();
     SetStatus(*instance, "STOPPED");
     return absl::OkStatus();

@@ -20,6 +20,7 @@
 #include "httplib.h"
 #include "tests/fakes/brev/child_process.h"
 #include "tests/fakes/brev/fake_brev_fixture.h"
+#include "tests/fakes/brev/instance_machine.h"
 #include "tests/fakes/common/docker_containers.h"
 #include "tests/fakes/common/http_server_thread.h"
 #include "tests/platforms/local_docker/docker_test_env.h"
@@ -66,10 +67,11 @@ int EventCount(const FakeBrevHome& fake, const std::string& kind,
 // Answers every GET with `body`: a service "on the instance" (this host).
 class LocalService {
  public:
-  explicit LocalService(const std::string& body) {
+  // Listens on `address`: an instance's loopback (instance_machine.h).
+  LocalService(const std::string& body, const std::string& address) {
     auto server = std::make_unique<httplib::Server>();
     started_ = thread_.Start(
-        std::move(server), "127.0.0.1", 0,
+        std::move(server), address, 0,
         [body](const httplib::Request&, httplib::Response& response) {
           response.set_content(body, "text/plain");
         });
@@ -215,9 +217,11 @@ TEST_F(FakeBrevSshTest, ExecRecordsTheContainersItsCommandsName) {
 }
 
 TEST_F(FakeBrevSshTest, PortForwardReturnsAtOnceAndForwardsUntilDelete) {
-  LocalService service("from-the-instance");
-  ASSERT_TRUE(service.ok());
   SeedRunning({"tao-a"});
+  std::optional<Instance> seeded = fake_->FindInstance("tao-a");
+  ASSERT_TRUE(seeded.has_value());
+  LocalService service("from-the-instance", InstanceLoopback(seeded->id));
+  ASSERT_TRUE(service.ok());
   const int local = tests::FreeTcpPort();
   const std::string spec = absl::StrCat(local, ":", service.port());
   ProcessResult forward = Brev({"port-forward", "tao-a", "-p", spec});

@@ -45,14 +45,17 @@ class InstanceSsh {
   // WaitForSSHToBeAvailable shows a spinner and no ssh output).
   bool Probe(const std::string& alias, bool reachable) const;
 
-  // Starts the port-forward ssh with brev's stdio and returns its pid.
+  // Starts the port-forward ssh with brev's stdio and returns its pid. It
+  // forwards to the instance's `loopback` (instance_machine.h) where brev
+  // forwards to 127.0.0.1.
   absl::StatusOr<pid_t> StartForward(const std::string& alias,
+                                     const std::string& loopback,
                                      const std::string& local_port,
                                      const std::string& remote_port) const;
 
   // Removes the forward from the control master, if one holds it.
-  void CancelForward(const std::string& alias, int local_port,
-                     int remote_port) const;
+  void CancelForward(const std::string& alias, const std::string& loopback,
+                     int local_port, int remote_port) const;
   // Ends the control master of `alias` (what the machine going away does).
   void StopMaster(const std::string& alias) const;
 

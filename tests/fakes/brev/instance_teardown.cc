@@ -3,22 +3,18 @@
 #include <memory>
 
 #include "tests/fakes/brev/child_process.h"
+#include "tests/fakes/brev/instance_machine.h"
 #include "tests/fakes/brev/instance_ssh.h"
 #include "tests/fakes/common/docker_containers.h"
 
 namespace tao::fakes::brev {
 
-Teardown TakeTeardown(Instance& instance, const State& state) {
+Teardown TakeTeardown(Instance& instance) {
   Teardown teardown;
   teardown.name = instance.name;
   teardown.containers.swap(instance.containers);
   teardown.port_forwards.swap(instance.port_forwards);
-  teardown.last_running = true;
-  for (const Instance& other : state.instances) {
-    if (&other != &instance && other.status == "RUNNING") {
-      teardown.last_running = false;
-    }
-  }
+  teardown.loopback = InstanceLoopback(instance.id);
   return teardown;
 }
 
@@ -29,14 +25,17 @@ void RunTeardown(const Teardown& teardown, const Knobs& knobs,
     const bool was_running =
         IsSameProcessRunning(forward.pid, forward.start_ticks);
     KillProcess(forward.pid, forward.start_ticks);
-    ssh.CancelForward(forward.alias, forward.local_port, forward.remote_port);
+    ssh.CancelForward(forward.alias, teardown.loopback, forward.local_port,
+                      forward.remote_port);
     log.RecordEvent({{"event", "port_forward_stopped"},
                      {"instance", teardown.name},
                      {"ssh_pid", forward.pid},
                      {"was_running", was_running},
                      {"local_port", forward.local_port}});
   }
-  if (teardown.last_running) ssh.StopMaster(teardown.name);
+  // Each alias has a master of its own (ssh_files.h).
+  ssh.StopMaster(teardown.name);
+  ssh.StopMaster(teardown.name + "-host");
 
   if (teardown.containers.empty()) return;
   absl::StatusOr<std::unique_ptr<DockerContainers>> docker =

@@ -25,11 +25,11 @@ struct Teardown {
   std::string name;
   std::vector<std::string> containers;
   std::vector<PortForward> port_forwards;
-  bool last_running = false;  // no other instance is RUNNING
+  std::string loopback;  // the instance's (instance_machine.h)
 };
 
 // Copies what `instance` runs and forgets it in the state.
-Teardown TakeTeardown(Instance& instance, const State& state);
+Teardown TakeTeardown(Instance& instance);
 
 // Does it; failures (an engine that does not answer) go to events.jsonl.
 void RunTeardown(const Teardown& teardown, const Knobs& knobs,

@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "tests/fakes/brev/instance_machine.h"
 
 namespace tao::fakes::brev {
 namespace {
@@ -52,7 +53,7 @@ BrevSshPaths SshPathsFor(const std::string& home) {
 }
 
 std::string HostBlock(const std::string& alias, const std::string& home,
-                      const SshdBacking& sshd) {
+                      const SshdBacking& sshd, const std::string& loopback) {
   const BrevSshPaths paths = SshPathsFor(home);
   return absl::StrCat("Host ", alias, "\n",                    //
                       "  Hostname ", sshd.host, "\n",          //
@@ -68,14 +69,15 @@ std::string HostBlock(const std::string& alias, const std::string& home,
                       "  RequestTTY yes\n"
                       "  ControlMaster auto\n"
                       "  ControlPath ",
-                      paths.control_dir, "/brev-control-%C\n",
+                      paths.control_dir, "/brev-control-%n\n",
                       "  ControlPersist 10m\n"
                       "  Port ",
-                      sshd.port, "\n\n");
+                      sshd.port, "\n",  //
+                      "  SetEnv FAKE_BREV_LOOPBACK=", loopback, "\n\n");
 }
 
 absl::Status WriteBrevSshFiles(const std::string& home,
-                               const std::vector<std::string>& running,
+                               const std::vector<RunningInstance>& running,
                                const SshdBacking* sshd) {
   const BrevSshPaths paths = SshPathsFor(home);
   std::error_code ignored;
@@ -95,10 +97,15 @@ absl::Status WriteBrevSshFiles(const std::string& home,
     }
   }
   std::string config = "# included in ~/.ssh/config\n";
-  for (const std::string& name : running) {
-    if (sshd == nullptr) break;
-    absl::StrAppend(&config, HostBlock(name, home, *sshd),
-                    HostBlock(name + "-host", home, *sshd));
+  if (sshd != nullptr && !running.empty()) {
+    if (absl::Status written = WriteMachineFiles(); !written.ok()) {
+      return written;
+    }
+    for (const RunningInstance& instance : running) {
+      const std::string loopback = InstanceLoopback(instance.id);
+      absl::StrAppend(&config, HostBlock(instance.name, home, *sshd, loopback),
+                      HostBlock(instance.name + "-host", home, *sshd, loopback));
+    }
   }
   if (absl::Status written = WriteFile(paths.config, config, kOwnerOnly);
       !written.ok()) {

@@ -6,8 +6,8 @@
 // it is missing. Both Host blocks lead to the same sshd.
 //
 // Paths are absolute under $HOME: ssh expands "~" from the passwd home, not
-// $HOME, and tests fake $HOME. So ControlPath is HOME/.ssh/brev-control-%C
-// where brev writes ~/.ssh/brev-control-%C.
+// $HOME, and tests fake $HOME. So ControlPath is HOME/.ssh/brev-control-%n
+// where brev writes ~/.ssh/brev-control-%C (see HostBlock).
 #ifndef TAO_TESTS_FAKES_BREV_SSH_FILES_H_
 #define TAO_TESTS_FAKES_BREV_SSH_FILES_H_
 
@@ -27,15 +27,26 @@ struct BrevSshPaths {
 };
 BrevSshPaths SshPathsFor(const std::string& home);
 
-// The Host block for `alias`.
+// The Host block for `alias` on an instance whose loopback is `loopback`
+// (instance_machine.h).
+// Beyond brev's template: its ControlPath is the alias (%n, short enough
+// for a socket path with ssh's temporary suffix), because
+// here every instance has the same address, port and user, so %C alone
+// would make them share one ssh master (and its environment); and it sends
+// the instance's SetEnv.
 std::string HostBlock(const std::string& alias, const std::string& home,
-                      const SshdBacking& sshd);
+                      const SshdBacking& sshd, const std::string& loopback);
 
-// Rewrites the files for `running` (instance names). `sshd` may be null
+struct RunningInstance {
+  std::string name;
+  std::string id;
+};
+
+// Rewrites the files for `running`. `sshd` may be null
 // when nothing runs (then only the header and the Include line are
 // written). INTERNAL naming the file on a write error.
 absl::Status WriteBrevSshFiles(const std::string& home,
-                               const std::vector<std::string>& running,
+                               const std::vector<RunningInstance>& running,
                                const SshdBacking* sshd);
 
 }  // namespace tao::fakes::brev

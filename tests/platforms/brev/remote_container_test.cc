@@ -83,7 +83,7 @@ TEST_F(RemoteContainerTest, RunReachesDockerWordForWordWithSecretsInAFile) {
   EXPECT_THAT(out, HasSubstr("arg:run\narg:--env-file\n"));
   EXPECT_THAT(out, HasSubstr("arg:--name\narg:1b4e28ba-2fa1-11d2-883f-"
                              "0016d3cca427\n"));
-  EXPECT_THAT(out, HasSubstr("arg:-p\narg:8081:8080\n"));
+  EXPECT_THAT(out, HasSubstr("arg:-p\narg:127.0.0.1:8081:8080\n"));
   EXPECT_THAT(out, HasSubstr("arg:--gpus\narg:count=1\n"));
   EXPECT_THAT(out, HasSubstr("arg:ai.tao.inference.server_instance=host a\n"));
   EXPECT_THAT(out, HasSubstr("arg:QUOTED=it's $HOME\n"));
@@ -146,8 +146,21 @@ TEST(ParseOwnedTest, NamesAndArchitectures) {
                          std::string("cosmos-predict2.5"))));
 }
 
+// `docker port` prints one line per binding, IPv6 ones bracketed.
+TEST(ParsePublishedAddressTest, TheIpv4BindingAndEveryAddressAsLoopback) {
+  EXPECT_EQ(*ParsePublishedAddress("127.0.0.1:8081\n"), "127.0.0.1");
+  EXPECT_EQ(*ParsePublishedAddress("[::]:8081\n0.0.0.0:8081\n"), "127.0.0.1");
+  EXPECT_EQ(*ParsePublishedAddress("127.3.4.5:8080"), "127.3.4.5");
+  absl::StatusOr<std::string> none = ParsePublishedAddress(
+      "Error: No public port '8080/tcp' published for j\n");
+  EXPECT_TRUE(absl::IsNotFound(none.status()));
+  EXPECT_THAT(none.status().message(), HasSubstr("No public port"));
+  EXPECT_FALSE(ParsePublishedAddress("").ok());
+}
+
 TEST(ScriptsTest, QuoteTheJobId) {
   EXPECT_EQ(RemoveScript("a b"), "docker rm -f 'a b' >/dev/null 2>&1; true");
+  EXPECT_EQ(PublishedAddressScript("a b"), "docker port 'a b' 8080/tcp");
   EXPECT_EQ(LogsScript("j", 20), "docker logs --tail 20 j 2>&1");
   EXPECT_EQ(LogsScript("j", 0), "docker logs --tail all j 2>&1");
   EXPECT_THAT(ListOwnedScript("host a"),
