@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "platforms/brev/brev_platform.h"
 #include "platforms/kubernetes/kubernetes_platform.h"
 #include "platforms/lepton/lepton_platform.h"
 #include "platforms/local_docker/local_docker_platform.h"
@@ -24,6 +25,7 @@ constexpr BuiltinPlatform kBuiltinPlatforms[] = {
     {"slurm", &slurm::CreateFromEnvironment},
     {"kubernetes", &kubernetes::CreateFromEnvironment},
     {"lepton", &lepton::CreateFromEnvironment},
+    {"brev", &brev::CreateFromEnvironment},
 };
 
 }  // namespace

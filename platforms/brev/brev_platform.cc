@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "platforms/brev/brev_instances.h"
 #include "platforms/brev/remote_container.h"
+#include "platforms/common/log.h"
 #include "platforms/common/ports.h"
 #include "platforms/common/redactor.h"
 #include "platforms/launch_wait.h"
@@ -82,6 +83,12 @@ absl::StatusOr<BrevPlatform::Options> BrevPlatform::OptionsFromEnvironment() {
         absl::StrCat("TAO_BREV_KEEP_INSTANCES: \"", keep, "\" is not 0 or 1"));
   }
   options.keep_instances = keep == "1";
+  const std::string gpus = Env("TAO_BREV_GPUS");
+  if (!gpus.empty() && gpus != "none" && gpus != "requested") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("TAO_BREV_GPUS: \"", gpus, "\" is not none or requested"));
+  }
+  options.request_gpus = gpus != "none";
   options.default_gpu = Env("TAO_BREV_GPU");
   if (absl::StatusOr<CreateChoice> choice =
           CreateChoiceForGpu(options.default_gpu);
@@ -289,7 +296,17 @@ absl::StatusOr<Placement> BrevPlatform::Launch(
 
   bool created = false;
   absl::StatusOr<std::string> instance = InstanceFor(spec, progress, &created);
-  if (!instance.ok()) return instance.status();
+  if (!instance.ok()) {
+    // An instance made for this service and never used must not be left
+    // (and billed); a failed create made none (NOT_FOUND).
+    if (!created || options_.keep_instances) return instance.status();
+    absl::Status deleted = cli_.Delete(InstanceOf(spec));
+    if (deleted.ok() || absl::IsNotFound(deleted)) return instance.status();
+    return absl::Status(
+        instance.status().code(),
+        absl::StrCat(instance.status().message(), "; deleting brev instance ",
+                     InstanceOf(spec), " failed too: ", deleted.message()));
+  }
 
   Placement placement;
   placement.job_id = spec.job_id;
@@ -324,7 +341,7 @@ absl::StatusOr<Placement> BrevPlatform::Launch(
     container.secret_names.push_back(name);
   }
   container.host_port = spec.host_port;
-  container.num_gpus = spec.num_gpus;
+  container.num_gpus = options_.request_gpus ? spec.num_gpus : 0;
   container.shm_size_bytes = options_.shm_size_bytes;
   absl::StatusOr<std::string> script = RunScript(container);
   if (!script.ok()) return fail(script.status());
@@ -419,6 +436,23 @@ absl::StatusOr<RuntimeState> BrevPlatform::EnsureReachable(
   return state;
 }
 
+absl::StatusOr<RuntimeState> BrevPlatform::Reattach(Placement& placement) {
+  absl::StatusOr<RuntimeState> state = EnsureReachable(placement);
+  if (!state.ok() || state->phase != Phase::kMissing ||
+      Attribute(placement, "created_instance") != "1") {
+    return state;
+  }
+  // A launch cut short by a restart after its instance was made and before
+  // its container ran: nothing else deletes that instance.
+  if (absl::Status deleted = DeleteIfUnused(placement); !deleted.ok()) {
+    LogWarning(absl::StrCat(
+        "brev instance ", placement.instance_id, " was made for ",
+        placement.job_id,
+        ", which has no container; deleting it failed: ", deleted.message()));
+  }
+  return state;
+}
+
 absl::Status BrevPlatform::OpenTunnel(Placement& placement) {
   if (Attribute(placement, "remote_addr").empty()) {
     absl::StatusOr<RunResult> published =
@@ -428,9 +462,9 @@ absl::Status BrevPlatform::OpenTunnel(Placement& placement) {
     absl::StatusOr<std::string> address =
         ParsePublishedAddress(published->output);
     if (!address.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("container ", placement.job_id, " on brev instance ",
-                       placement.instance_id, ": ", address.status().message()));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "container ", placement.job_id, " on brev instance ",
+          placement.instance_id, ": ", address.status().message()));
     }
     placement.attributes["remote_addr"] = *address;
   }

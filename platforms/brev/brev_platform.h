@@ -25,6 +25,8 @@
 //   TAO_BREV_KEEP_ENV       more variables brev gets (comma list: proxies)
 //   TAO_BREV_KEEP_INSTANCES 1: never delete an instance this server created
 //   TAO_BREV_GPU            default brev.gpu for a new instance
+//   TAO_BREV_GPUS           "none": containers get no --gpus (instances
+//                           without GPUs); default "requested"
 //   TAO_BREV_TUNNEL_DIR     the tunnels' ssh logs (default
 //                           /tmp/tao-brev-tunnels-<uid>)
 //
@@ -53,6 +55,7 @@ class BrevPlatform : public Platform {
     std::string ssh_config;
     bool keep_instances = false;
     std::string default_gpu;
+    bool request_gpus = true;  // false: no --gpus (TAO_BREV_GPUS=none)
     std::string tunnel_dir;
     int64_t shm_size_bytes = int64_t{16} << 30;
     // One ssh round trip on an instance.
@@ -90,6 +93,10 @@ class BrevPlatform : public Platform {
   // Inspect; for a running container also re-opens a dead tunnel (a new
   // tunnel_pid in the placement).
   absl::StatusOr<RuntimeState> EnsureReachable(Placement& placement) override;
+  // EnsureReachable; when the container is missing from an instance this
+  // server created (a launch cut short before its docker run), deletes the
+  // instance unless another container of this server runs there.
+  absl::StatusOr<RuntimeState> Reattach(Placement& placement) override;
   // Removes the container and closes the tunnel; deletes an instance this
   // server created once no container of this server is left on it.
   absl::Status Terminate(const Placement& placement) override;

@@ -103,8 +103,7 @@ absl::StatusOr<std::string> ParsePublishedAddress(absl::string_view output) {
   }
   return absl::NotFoundError(absl::StrCat(
       "docker port names no IPv4 address for container port ",
-      kDefaultContainerPort, ": \"", absl::StripAsciiWhitespace(output),
-      "\""));
+      kDefaultContainerPort, ": \"", absl::StripAsciiWhitespace(output), "\""));
 }
 
 std::string RemoveScript(const std::string& job_id) {

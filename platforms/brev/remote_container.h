@@ -39,7 +39,7 @@ struct RemoteContainer {
   // The instance's port, published on its 127.0.0.1 to container port 8080:
   // only the tunnel reaches the service, never the instance's network.
   int host_port = 0;
-  int num_gpus = 1;   // 0: no --gpus
+  int num_gpus = 1;  // 0: no --gpus
   int64_t shm_size_bytes = int64_t{16} << 30;
 };
 

@@ -10,8 +10,8 @@
 #include "tests/fakes/brev/brev_flags.h"
 #include "tests/fakes/brev/container_names.h"
 #include "tests/fakes/brev/instance_clock.h"
-#include "tests/fakes/brev/instance_state.h"
 #include "tests/fakes/brev/instance_machine.h"
+#include "tests/fakes/brev/instance_state.h"
 #include "tests/fakes/brev/ssh_files.h"
 
 namespace tao::fakes::brev {
@@ -123,8 +123,7 @@ TEST(StateJsonTest, RoundTrips) {
 
 TEST(SshFilesTest, HostBlockFollowsTheV3TemplateWithAbsolutePaths) {
   SshdBacking sshd{"127.0.0.1", 22220, "taoslurm", "/k"};
-  const std::string block =
-      HostBlock("tao-a", "/h", sshd, "127.9.8.7");
+  const std::string block = HostBlock("tao-a", "/h", sshd, "127.9.8.7");
   EXPECT_THAT(block, HasSubstr("Host tao-a\n  Hostname 127.0.0.1\n"
                                "  IdentityFile \"/h/.brev/brev.pem\"\n"
                                "  User taoslurm\n"));

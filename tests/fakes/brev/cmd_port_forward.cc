@@ -89,7 +89,8 @@ absl::Status PortForwardCommand(Context& ctx, const Args& args) {
   ctx.out.Out(absl::StrCat("Port forwarding...\nlocalhost:", ports[0], " -> ",
                            alias, ":", ports[1], "\n"));
   const InstanceSsh ssh(ctx.knobs, ctx.log);
-  absl::StatusOr<pid_t> pid = ssh.StartForward(alias, InstanceLoopback(instance->id), ports[0], ports[1]);
+  absl::StatusOr<pid_t> pid = ssh.StartForward(
+      alias, InstanceLoopback(instance->id), ports[0], ports[1]);
   if (!pid.ok()) {
     return BrevError(
         absl::StrCat("Failed to start SSH command: ", pid.status().message()));

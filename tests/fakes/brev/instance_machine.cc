@@ -14,8 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The instance's `docker`: rewrites publish specs, then runs the next
-// docker on PATH. Only the values of -p/--publish change.
+// The instance's `docker`: marks the containers it runs with the instance,
+// shows only those in `docker ps`, rewrites publish specs, then runs the
+// next docker on PATH.
 constexpr char kDockerWrapper[] = R"sh(#!/bin/bash
 # fake-brev: the docker of a fake brev instance (instance_machine.h).
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,8 +31,12 @@ rebind() {
     *) echo "$lb::$spec" ;;
   esac
 }
-if [ -n "$FAKE_BREV_LOOPBACK" ] && { [ "$1" = run ] || [ "$1" = create ]; }; then
-  args=("$1")
+mark="ai.tao.fake-brev.instance=$FAKE_BREV_LOOPBACK"
+if [ -n "$FAKE_BREV_LOOPBACK" ] && [ "$1" = ps ]; then
+  shift
+  set -- ps --filter "label=$mark" "$@"
+elif [ -n "$FAKE_BREV_LOOPBACK" ] && { [ "$1" = run ] || [ "$1" = create ]; }; then
+  args=("$1" --label "$mark")
   shift
   while [ $# -gt 0 ]; do
     case "$1" in

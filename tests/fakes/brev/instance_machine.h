@@ -9,6 +9,8 @@
 // - the wrapper publishes a port asked for on 127.0.0.1, 0.0.0.0 or every
 //   address (`-p H:C`) on that address instead, so `docker port` on the
 //   instance tells where it is;
+// - the wrapper labels the containers it runs with that address and `docker
+//   ps` lists only those, as if each instance had its own engine;
 // - `brev port-forward` forwards to that address where brev forwards to
 //   127.0.0.1.
 // Not brev's behaviour: a fake of separate machines on one host.

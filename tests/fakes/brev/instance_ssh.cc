@@ -66,10 +66,10 @@ absl::StatusOr<pid_t> InstanceSsh::StartForward(
     const std::string& alias, const std::string& loopback,
     const std::string& local_port, const std::string& remote_port) const {
   std::vector<std::string> argv = SshBase(knobs_, nullptr);
-  argv.insert(argv.end(),
-              {"-i", SshPathsFor(knobs_.home).key, "-T", "-L",
-               absl::StrCat(local_port, ":", loopback, ":", remote_port), alias,
-               "-N"});
+  argv.insert(
+      argv.end(),
+      {"-i", SshPathsFor(knobs_.home).key, "-T", "-L",
+       absl::StrCat(local_port, ":", loopback, ":", remote_port), alias, "-N"});
   absl::StatusOr<pid_t> pid = StartChild(argv, ChildStdio::kInheritAll);
   log_.RecordEvent({{"event", "ssh_port_forward"},
                     {"alias", alias},
@@ -83,10 +83,10 @@ void InstanceSsh::CancelForward(const std::string& alias,
                                 const std::string& loopback, int local_port,
                                 int remote_port) const {
   std::vector<std::string> argv = SshBase(knobs_, nullptr);
-  argv.insert(argv.end(),
-              {"-O", "cancel", "-L",
-               absl::StrCat(local_port, ":", loopback, ":", remote_port),
-               alias});
+  argv.insert(
+      argv.end(),
+      {"-O", "cancel", "-L",
+       absl::StrCat(local_port, ":", loopback, ":", remote_port), alias});
   RunChild(argv, ChildStdio::kSilent).status().IgnoreError();
 }
 

@@ -103,8 +103,9 @@ absl::Status WriteBrevSshFiles(const std::string& home,
     }
     for (const RunningInstance& instance : running) {
       const std::string loopback = InstanceLoopback(instance.id);
-      absl::StrAppend(&config, HostBlock(instance.name, home, *sshd, loopback),
-                      HostBlock(instance.name + "-host", home, *sshd, loopback));
+      absl::StrAppend(
+          &config, HostBlock(instance.name, home, *sshd, loopback),
+          HostBlock(instance.name + "-host", home, *sshd, loopback));
     }
   }
   if (absl::Status written = WriteFile(paths.config, config, kOwnerOnly);
