@@ -271,6 +271,26 @@ nlohmann::json ServerHarness::ReadState() const {
                                /*allow_exceptions=*/false);
 }
 
+nlohmann::json ServerHarness::Entry(const std::string& job_id) const {
+  nlohmann::json state = ReadState();
+  if (!state.is_object() || !state.contains(job_id)) return nullptr;
+  return state[job_id];
+}
+
+std::string ServerHarness::PlatformData(const std::string& job_id,
+                                        const std::string& key) const {
+  const nlohmann::json entry = Entry(job_id);
+  if (!entry.is_object()) return "";
+  const nlohmann::json data =
+      entry.value("platform_data", nlohmann::json::object());
+  return data.is_object() ? data.value(key, "") : "";
+}
+
+pid_t ServerHarness::RecordedTunnelPid(const std::string& job_id) const {
+  int pid = 0;
+  return absl::SimpleAtoi(PlatformData(job_id, "tunnel_pid"), &pid) ? pid : 0;
+}
+
 RunOutput ServerHarness::Cli(
     const std::vector<std::string>& args, const std::string& stdin_text,
     const std::map<std::string, std::string>& env) const {

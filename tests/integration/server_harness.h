@@ -77,6 +77,13 @@ class ServerHarness {
   const std::string& dir() const { return dir_; }
   std::string state_path() const { return dir_ + "/state.json"; }
   nlohmann::json ReadState() const;
+  // The registry entry of `job_id` (null when absent).
+  nlohmann::json Entry(const std::string& job_id) const;
+  // platform_data.<key> of the registry entry of `job_id` ("" if absent).
+  std::string PlatformData(const std::string& job_id,
+                           const std::string& key) const;
+  // platform_data.tunnel_pid of the registry entry (0 if absent).
+  pid_t RecordedTunnelPid(const std::string& job_id) const;
   int first_service_port() const { return first_port_; }
 
   // Runs tao-infer with --server pointing here, stdin not a terminal.

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -141,26 +140,6 @@ RunOutput BrevE2eTest::CliStart(const std::string& network_arch,
   return calls_.Cli(args);
 }
 
-nlohmann::json BrevE2eTest::Entry(const std::string& job_id) const {
-  const nlohmann::json state = server_.ReadState();
-  if (!state.is_object() || !state.contains(job_id)) return nullptr;
-  return state[job_id];
-}
-
-std::string BrevE2eTest::PlatformData(const std::string& job_id,
-                                      const std::string& key) const {
-  const nlohmann::json entry = Entry(job_id);
-  if (!entry.is_object()) return "";
-  const nlohmann::json data =
-      entry.value("platform_data", nlohmann::json::object());
-  return data.is_object() ? data.value(key, "") : "";
-}
-
-pid_t BrevE2eTest::TunnelPid(const std::string& job_id) const {
-  int pid = 0;
-  return absl::SimpleAtoi(PlatformData(job_id, "tunnel_pid"), &pid) ? pid : 0;
-}
-
 std::vector<std::string> BrevE2eTest::LiveInstances() const {
   std::vector<std::string> names;
   absl::StatusOr<fakes::brev::State> state = fake_->ReadState();
@@ -202,6 +181,18 @@ void BrevE2eTest::ExpectNoContainerLeft() const {
 }
 
 void BrevE2eTest::ExpectCanaryOnlyInContainers() const {
+  // The instances' /tmp is this host's: no env file may outlive its
+  // docker run (mktemp's tmp.XXXXXXXXXX).
+  std::error_code listed;
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator("/tmp", listed)) {
+    if (entry.path().filename().string().rfind("tmp.", 0) != 0 ||
+        !entry.is_regular_file()) {
+      continue;
+    }
+    EXPECT_THAT(ReadWhole(entry.path()), Not(HasSubstr(hf_token_)))
+        << "an env file with the HF_TOKEN is left: " << entry.path();
+  }
   for (const std::string& root : {fake_->home(), fake_->fake_dir()}) {
     std::error_code error;
     for (fs::recursive_directory_iterator it(root, error), end;

@@ -46,12 +46,6 @@ class BrevE2eTest : public PlatformE2eTest {
   RunOutput CliStart(const std::string& network_arch,
                      const std::string& instance = "");
 
-  // The registry entry of `job_id` and one of its platform_data values.
-  nlohmann::json Entry(const std::string& job_id) const;
-  std::string PlatformData(const std::string& job_id,
-                           const std::string& key) const;
-  pid_t TunnelPid(const std::string& job_id) const;
-
   // The names of the fake's instances that are not being deleted.
   std::vector<std::string> LiveInstances() const;
   // Containers on the engine labelled with this test's server instance.
@@ -61,7 +55,8 @@ class BrevE2eTest : public PlatformE2eTest {
   // Test failures for any container of this server left on the engine.
   void ExpectNoContainerLeft() const;
   // Test failures when the HF_TOKEN canary is in any file the fake or the
-  // tunnels wrote (calls.jsonl, events.jsonl, state, ssh logs).
+  // tunnels wrote (calls.jsonl, events.jsonl, state, ssh logs) or in an
+  // env file left in /tmp.
   void ExpectCanaryOnlyInContainers() const;
 
   std::string docker_host_;

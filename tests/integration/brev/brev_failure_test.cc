@@ -1,7 +1,8 @@
 // brev end to end when things go wrong: brev logged out (with and without
 // BREV_API_TOKEN), an instance that does not exist, a stopped instance
 // (started), ssh refused, a container that exits while loading, a tunnel
-// killed (re-opened), and tao-inferd killed mid-launch and restarted.
+// killed (re-opened), a container the registry lost (reported), and
+// tao-inferd killed mid-launch and restarted.
 #include <signal.h>
 
 #include <fstream>
@@ -136,7 +137,7 @@ TEST_F(BrevFailureTest, AContainerExitingWhileLoadingFailsWithItsExitCode) {
   const v1::WaitReadyEvent& last = waited.events.back();
   EXPECT_THAT(last.reason() + " " + last.message(),
               ContainsRegex("exit(ed with)? code 3"));
-  const std::string made = Entry(job_id).value("instance_id", "");
+  const std::string made = server_.Entry(job_id).value("instance_id", "");
   v1::StopResponse stopped;
   EXPECT_TRUE(calls_.Stop(job_id, &stopped).ok()) << server_.Log();
   ExpectNoContainerLeft();
@@ -146,7 +147,7 @@ TEST_F(BrevFailureTest, AContainerExitingWhileLoadingFailsWithItsExitCode) {
 TEST_F(BrevFailureTest, AKilledTunnelIsReopened) {
   const v1::Service service = calls_.StartReady(StartRequestFor("cosmos-rl"));
   ASSERT_FALSE(HasFailure()) << server_.Log();
-  const pid_t first = TunnelPid(service.job_id());
+  const pid_t first = server_.RecordedTunnelPid(service.job_id());
   ASSERT_TRUE(ProcessRuns(first));
   ASSERT_EQ(kill(first, SIGKILL), 0);
   const absl::Time give_up = absl::Now() + absl::Seconds(5);
@@ -157,7 +158,7 @@ TEST_F(BrevFailureTest, AKilledTunnelIsReopened) {
   refresh.set_refresh(true);
   v1::ListResponse listed;
   ASSERT_TRUE(calls_.List(&listed, refresh).ok());
-  const pid_t second = TunnelPid(service.job_id());
+  const pid_t second = server_.RecordedTunnelPid(service.job_id());
   EXPECT_NE(second, first);
   EXPECT_TRUE(ProcessRuns(second)) << server_.Log();
   v1::InferRequest infer = E2eCalls::ChatRequest("hello", true);
@@ -170,6 +171,30 @@ TEST_F(BrevFailureTest, AKilledTunnelIsReopened) {
   EXPECT_TRUE(calls_.Stop(service.job_id(), &stopped).ok());
   EXPECT_FALSE(ProcessRuns(second));
   ExpectNoContainerLeft();
+}
+
+TEST_F(BrevFailureTest, AContainerMissingFromTheRegistryIsReported) {
+  ASSERT_TRUE(fake_->Seed(kGiven).ok());
+  const v1::Service service =
+      calls_.StartReady(StartRequestFor("cosmos-rl", kGiven));
+  ASSERT_FALSE(HasFailure()) << server_.Log();
+  // The registry loses the entry while the server is down.
+  server_.Signal(SIGTERM);
+  ASSERT_TRUE(server_.WaitExit(absl::Seconds(30)).ok());
+  json state = server_.ReadState();
+  ASSERT_TRUE(state.contains(service.job_id()));
+  state.erase(service.job_id());
+  std::ofstream(server_.state_path(), std::ios::trunc) << state.dump(2);
+  absl::Status started = server_.Start(config_);
+  ASSERT_TRUE(started.ok()) << started;
+  calls_.Reconnect();
+  EXPECT_THAT(server_.Log(),
+              HasSubstr(absl::StrCat("brev runs ", service.job_id(),
+                                     " (cosmos-rl), started by this server "
+                                     "but not in the registry")));
+  EXPECT_THAT(server_.Log(),
+              HasSubstr(absl::StrCat("container ", service.job_id(),
+                                     " on brev instance ", kGiven)));
 }
 
 TEST_F(BrevFailureTest, KilledBeforeSubmitLeavesNoEntryAndNothingOnBrev) {

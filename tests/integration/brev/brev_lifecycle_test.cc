@@ -58,7 +58,7 @@ TEST_F(BrevLifecycleTest, PortsPerInstanceInferAndStopLeavesNothing) {
     EXPECT_THAT(service.value("host_url", ""),
                 MatchesRegex("http://localhost:[0-9]+"));
     port_of[id] = service.value("host_port", 0);
-    const std::string instance = Entry(id).value("instance_id", "");
+    const std::string instance = server_.Entry(id).value("instance_id", "");
     if (instance != kGiven) {
       alone = id;
     } else if (service.value("network_arch", "") == "cosmos-rl") {
@@ -73,14 +73,14 @@ TEST_F(BrevLifecycleTest, PortsPerInstanceInferAndStopLeavesNothing) {
   EXPECT_EQ(port_of[given_rl], 8080);
   EXPECT_EQ(port_of[given_predict], 8081);
   EXPECT_EQ(port_of[alone], 8080);
-  const std::string made = Entry(alone).value("instance_id", "");
+  const std::string made = server_.Entry(alone).value("instance_id", "");
   EXPECT_THAT(made, MatchesRegex("tao-[0-9a-f]{12}"));
-  EXPECT_EQ(PlatformData(alone, "created_instance"), "1");
-  EXPECT_EQ(PlatformData(given_rl, "created_instance"), "");
+  EXPECT_EQ(server_.PlatformData(alone, "created_instance"), "1");
+  EXPECT_EQ(server_.PlatformData(given_rl, "created_instance"), "");
   EXPECT_THAT(LiveInstances(), Contains(made));
   std::vector<pid_t> tunnels;
   for (const std::string& id : {given_rl, given_predict, alone}) {
-    tunnels.push_back(TunnelPid(id));
+    tunnels.push_back(server_.RecordedTunnelPid(id));
     EXPECT_TRUE(ProcessRuns(tunnels.back())) << "no tunnel for " << id;
   }
   EXPECT_EQ(OurContainers().size(), 3u);

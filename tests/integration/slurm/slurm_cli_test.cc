@@ -55,7 +55,8 @@ class SlurmCliTest : public SlurmE2eTest {
       EXPECT_EQ(service->platform(), kPlatform);
       EXPECT_FALSE(service->platform_job_id().empty());
       EXPECT_FALSE(service->slurm_node().empty());
-      EXPECT_EQ(PlatformData(service->job_id(), "login_host"), login_host);
+      EXPECT_EQ(server_.PlatformData(service->job_id(), "login_host"),
+                login_host);
 
       RunOutput waited = Cli({"wait", service->job_id()});
       EXPECT_EQ(waited.exit_code, kOk) << waited.out << waited.err;
@@ -72,8 +73,8 @@ class SlurmCliTest : public SlurmE2eTest {
     EXPECT_NE(a.platform_job_id(), b.platform_job_id());
     EXPECT_EQ(a.slurm_node(), b.slurm_node()) << "the cluster has one node";
     EXPECT_NE(a.host_port(), b.host_port());
-    EXPECT_NE(PlatformData(a.job_id(), "node_port"),
-              PlatformData(b.job_id(), "node_port"));
+    EXPECT_NE(server_.PlatformData(a.job_id(), "node_port"),
+              server_.PlatformData(b.job_id(), "node_port"));
 
     RunOutput listed = Cli({"list", "--refresh", "--json"});
     EXPECT_EQ(listed.exit_code, kOk) << listed.err;

@@ -62,7 +62,7 @@ TEST_F(SlurmCrashTest, KilledAfterSubmitAdoptsTheJobOnRestart) {
   ASSERT_FALSE(slurm_id.empty()) << "the submitted job is gone";
   EXPECT_EQ(EntriesClaimingAWorkload(server_.ReadState()),
             std::set<std::string>{job_id});
-  EXPECT_EQ(Entry(job_id).value("platform_job_id", ""), slurm_id);
+  EXPECT_EQ(server_.Entry(job_id).value("platform_job_id", ""), slurm_id);
   // The restarted server finds the node port the killed one never read,
   // opens the tunnel and sees the model load.
   WaitResult waited = Wait(job_id);

@@ -8,7 +8,6 @@
 #include <random>
 #include <regex>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -201,26 +200,6 @@ bool SlurmE2eTest::RegistryEmpty() const {
   return server_.ReadState() == nlohmann::json::object();
 }
 
-nlohmann::json SlurmE2eTest::Entry(const std::string& job_id) const {
-  nlohmann::json state = server_.ReadState();
-  if (!state.is_object() || !state.contains(job_id)) return nullptr;
-  return state[job_id];
-}
-
-std::string SlurmE2eTest::PlatformData(const std::string& job_id,
-                                       const std::string& key) const {
-  const nlohmann::json entry = Entry(job_id);
-  if (!entry.is_object()) return "";
-  const nlohmann::json data =
-      entry.value("platform_data", nlohmann::json::object());
-  return data.is_object() ? data.value(key, "") : "";
-}
-
-pid_t SlurmE2eTest::RecordedTunnelPid(const std::string& job_id) const {
-  int pid = 0;
-  return absl::SimpleAtoi(PlatformData(job_id, "tunnel_pid"), &pid) ? pid : 0;
-}
-
 void SlurmE2eTest::KillTunnel(pid_t pid, int host_port) {
   ASSERT_GT(pid, 0);
   ASSERT_THAT(slurm_env::ForwardingProcesses(host_port), Contains(pid))
@@ -241,7 +220,7 @@ void SlurmE2eTest::ExpectStopped(const v1::Service& service) {
       << "SLURM job " << service.platform_job_id() << " is " << state;
   EXPECT_THAT(slurm_env::ForwardingProcesses(service.host_port()), IsEmpty())
       << "an ssh tunnel for port " << service.host_port() << " is left";
-  EXPECT_TRUE(Entry(service.job_id()).is_null())
+  EXPECT_TRUE(server_.Entry(service.job_id()).is_null())
       << "the registry still has " << service.job_id();
 }
 
@@ -255,10 +234,11 @@ void SlurmE2eTest::ExpectServedThroughTunnel(const v1::Service& service) {
       << "HF_TOKEN did not reach the backend as an environment variable";
   EXPECT_EQ((*launch)["env"].value("TAO_API_JOB_ID", ""), service.job_id());
   EXPECT_EQ(absl::StrCat((*launch).value("port", 0)),
-            PlatformData(service.job_id(), "node_port"));
+            server_.PlatformData(service.job_id(), "node_port"));
   // Its own tunnel: the ssh process the registry names forwards host_port.
-  EXPECT_THAT(slurm_env::ForwardingProcesses(service.host_port()),
-              ::testing::ElementsAre(RecordedTunnelPid(service.job_id())));
+  EXPECT_THAT(
+      slurm_env::ForwardingProcesses(service.host_port()),
+      ::testing::ElementsAre(server_.RecordedTunnelPid(service.job_id())));
 }
 
 }  // namespace tao::integration::slurm

@@ -74,13 +74,6 @@ class SlurmE2eTest : public ::testing::Test {
 
   // True when the registry holds no service (or was never written).
   bool RegistryEmpty() const;
-  // The registry entry of `job_id` (null when absent).
-  nlohmann::json Entry(const std::string& job_id) const;
-  // platform_data.<key> of the registry entry of `job_id` ("" if absent).
-  std::string PlatformData(const std::string& job_id,
-                           const std::string& key) const;
-  // platform_data.tunnel_pid of the registry entry.
-  pid_t RecordedTunnelPid(const std::string& job_id) const;
   // SIGKILLs `pid` and waits until no ssh forwards `host_port` any more.
   void KillTunnel(pid_t pid, int host_port);
 

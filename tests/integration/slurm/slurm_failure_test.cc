@@ -87,13 +87,13 @@ class SlurmFailureTest : public SlurmE2eTest {
     const std::vector<pid_t> live = slurm_env::ForwardingProcesses(port);
     ASSERT_THAT(live, SizeIs(1));
     EXPECT_NE(live[0], dead_tunnel);
-    EXPECT_EQ(RecordedTunnelPid(service.job_id()), live[0]);
+    EXPECT_EQ(server_.RecordedTunnelPid(service.job_id()), live[0]);
 
     StopServer();
     ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
     EXPECT_THAT(slurm_env::ForwardingProcesses(port),
                 ::testing::ElementsAre(live[0]));
-    EXPECT_EQ(RecordedTunnelPid(service.job_id()), live[0]);
+    EXPECT_EQ(server_.RecordedTunnelPid(service.job_id()), live[0]);
     ExpectInferWorks(service.job_id(), /*wait_for_ready=*/false);
 
     v1::StopResponse stopped;
@@ -283,7 +283,7 @@ TEST_F(SlurmFailureTest, ControllerDownWhileServingKeepsTheEntry) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("registry entry is kept"));
-  EXPECT_TRUE(Entry(service.job_id()).is_object());
+  EXPECT_TRUE(server_.Entry(service.job_id()).is_object());
   EXPECT_EQ(slurm_env::ScontrolState(service.platform_job_id()), "RUNNING");
 }
 
@@ -295,7 +295,7 @@ TEST_F(SlurmFailureTest, KilledTunnelIsReopened) {
   const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
   ASSERT_FALSE(service.job_id().empty());
   const int port = service.host_port();
-  pid_t tunnel = RecordedTunnelPid(service.job_id());
+  pid_t tunnel = server_.RecordedTunnelPid(service.job_id());
 
   // WaitReady re-opens it.
   KillTunnel(tunnel, port);
@@ -339,7 +339,7 @@ TEST_F(SlurmFailureTest, PlainInferReopensAKilledTunnel) {
   ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
   const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
   ASSERT_FALSE(service.job_id().empty());
-  KillTunnel(RecordedTunnelPid(service.job_id()), service.host_port());
+  KillTunnel(server_.RecordedTunnelPid(service.job_id()), service.host_port());
   ExpectInferWorks(service.job_id(), /*wait_for_ready=*/false);
   EXPECT_THAT(slurm_env::ForwardingProcesses(service.host_port()), SizeIs(1));
 }
@@ -351,7 +351,7 @@ TEST_F(SlurmFailureTest, ReopenedTunnelIsRecordedAndAdoptedAfterARestart) {
   ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();
   const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
   ASSERT_FALSE(service.job_id().empty());
-  const pid_t first = RecordedTunnelPid(service.job_id());
+  const pid_t first = server_.RecordedTunnelPid(service.job_id());
   KillTunnel(first, service.host_port());
   ExpectInferWorks(service.job_id(), /*wait_for_ready=*/false);
   ExpectRestartAdoptsTheRecordedTunnel(service, first);
@@ -364,7 +364,7 @@ TEST_F(SlurmFailureTest, TunnelReopenedAtStartupIsRecorded) {
   const v1::Service service = StartReady(Request("/models/a+load-ms-300"));
   ASSERT_FALSE(service.job_id().empty());
   StopServer();
-  const pid_t first = RecordedTunnelPid(service.job_id());
+  const pid_t first = server_.RecordedTunnelPid(service.job_id());
   KillTunnel(first, service.host_port());
   // Start returns once its startup check is done.
   ASSERT_TRUE(StartServer(Access::kLocal).ok()) << server_.Log();

@@ -36,13 +36,13 @@ class SlurmLifecycleTest : public SlurmE2eTest {
 
     // Spec §2: the registry entries carry the scheduler's job, its node
     // and the tunnel's host port.
-    const nlohmann::json entry_a = Entry(a.job_id());
-    const nlohmann::json entry_b = Entry(b.job_id());
+    const nlohmann::json entry_a = server_.Entry(a.job_id());
+    const nlohmann::json entry_b = server_.Entry(b.job_id());
     ASSERT_TRUE(entry_a.is_object() && entry_b.is_object())
         << server_.ReadState().dump();
     for (const v1::Service* started : {&a, &b}) {
       const v1::Service& service = *started;
-      const nlohmann::json entry = Entry(service.job_id());
+      const nlohmann::json entry = server_.Entry(service.job_id());
       EXPECT_EQ(entry.value("platform", ""), kPlatform);
       EXPECT_EQ(entry.value("platform_job_id", ""), service.platform_job_id());
       EXPECT_FALSE(service.platform_job_id().empty());
@@ -56,18 +56,20 @@ class SlurmLifecycleTest : public SlurmE2eTest {
       EXPECT_EQ(slurm_env::SettledJobState(service.platform_job_id()),
                 "RUNNING");
       const std::string& id = service.job_id();
-      EXPECT_EQ(PlatformData(id, "login_host"), login_host);
-      EXPECT_EQ(PlatformData(id, "runtime"), "none");
-      EXPECT_TRUE(absl::StartsWith(PlatformData(id, "job_dir"), job_dir_prefix))
-          << PlatformData(id, "job_dir");
+      EXPECT_EQ(server_.PlatformData(id, "login_host"), login_host);
+      EXPECT_EQ(server_.PlatformData(id, "runtime"), "none");
+      EXPECT_TRUE(
+          absl::StartsWith(server_.PlatformData(id, "job_dir"), job_dir_prefix))
+          << server_.PlatformData(id, "job_dir");
     }
     EXPECT_NE(a.platform_job_id(), b.platform_job_id());
     EXPECT_FALSE(a.slurm_node().empty());
     EXPECT_EQ(a.slurm_node(), b.slurm_node()) << "the cluster has one node";
     EXPECT_NE(a.host_port(), b.host_port());
-    EXPECT_NE(PlatformData(a.job_id(), "node_port"),
-              PlatformData(b.job_id(), "node_port"));
-    EXPECT_NE(RecordedTunnelPid(a.job_id()), RecordedTunnelPid(b.job_id()));
+    EXPECT_NE(server_.PlatformData(a.job_id(), "node_port"),
+              server_.PlatformData(b.job_id(), "node_port"));
+    EXPECT_NE(server_.RecordedTunnelPid(a.job_id()),
+              server_.RecordedTunnelPid(b.job_id()));
     ExpectServedThroughTunnel(a);
     ExpectServedThroughTunnel(b);
 
