@@ -26,6 +26,15 @@ using Phase = RuntimeState::Phase;
 
 constexpr char kScopePrefix[] = "brev:";
 
+// `error`, which also says so when cleaning up after it failed.
+absl::Status WithCleanup(absl::Status error, const absl::Status& cleanup) {
+  if (cleanup.ok() || absl::IsNotFound(cleanup)) return error;
+  return absl::Status(error.code(), absl::StrCat(error.message(),
+                                                 "; removing what it made "
+                                                 "failed too: ",
+                                                 cleanup.message()));
+}
+
 std::string Option(const std::map<std::string, std::string>& options,
                    const std::string& key) {
   auto it = options.find(key);
@@ -300,12 +309,7 @@ absl::StatusOr<Placement> BrevPlatform::Launch(
     // An instance made for this service and never used must not be left
     // (and billed); a failed create made none (NOT_FOUND).
     if (!created || options_.keep_instances) return instance.status();
-    absl::Status deleted = cli_.Delete(InstanceOf(spec));
-    if (deleted.ok() || absl::IsNotFound(deleted)) return instance.status();
-    return absl::Status(
-        instance.status().code(),
-        absl::StrCat(instance.status().message(), "; deleting brev instance ",
-                     InstanceOf(spec), " failed too: ", deleted.message()));
+    return WithCleanup(instance.status(), cli_.Delete(InstanceOf(spec)));
   }
 
   Placement placement;
@@ -314,14 +318,8 @@ absl::StatusOr<Placement> BrevPlatform::Launch(
   placement.host_port = spec.host_port;
   placement.attributes["ssh_config"] = options_.ssh_config;
   if (created) placement.attributes["created_instance"] = "1";
-  auto fail = [&](absl::Status error) -> absl::Status {
-    if (absl::Status removed = Terminate(placement); !removed.ok()) {
-      return absl::Status(
-          error.code(),
-          absl::StrCat(error.message(), "; removing what it made failed too: ",
-                       removed.message()));
-    }
-    return error;
+  auto fail = [&](absl::Status error) {
+    return WithCleanup(std::move(error), Terminate(placement));
   };
   // Before the container runs: a server killed from here on finds the
   // instance, and the container by its name.
@@ -443,7 +441,12 @@ absl::StatusOr<RuntimeState> BrevPlatform::Reattach(Placement& placement) {
     return state;
   }
   // A launch cut short by a restart after its instance was made and before
-  // its container ran: nothing else deletes that instance.
+  // its container ran: nothing else deletes that instance (when it is
+  // still there).
+  absl::StatusOr<BrevInstance> instance = cli_.Find(placement.instance_id);
+  if (!instance.ok() || StandingOf(*instance) != InstanceStanding::kRunning) {
+    return state;
+  }
   if (absl::Status deleted = DeleteIfUnused(placement); !deleted.ok()) {
     LogWarning(absl::StrCat(
         "brev instance ", placement.instance_id, " was made for ",

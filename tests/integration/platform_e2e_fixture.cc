@@ -4,6 +4,20 @@
 
 namespace tao::integration {
 
+v1::StartRequest ReferenceStartRequest(const std::string& platform,
+                                       const std::string& network_arch) {
+  v1::StartRequest request;
+  request.set_platform(platform);
+  request.set_network_arch(network_arch);
+  if (network_arch == "cosmos-predict2.5") {
+    request.set_model_path("hf_model://nvidia/Cosmos-Predict2.5-2B");
+    request.set_model_key("base-2b");
+  } else {
+    request.set_model_path("hf_model://nvidia/Cosmos-Reason1-7B");
+  }
+  return request;
+}
+
 void PlatformE2eTest::StartServer(std::map<std::string, std::string> env,
                                   const std::string& server_instance) {
   ServerConfig config;

@@ -19,6 +19,11 @@ namespace tao::integration {
 // containers' entry points; a test backend, not a model).
 inline constexpr char kTestImage[] = "tao-reference-backend:test";
 
+// A Start of `network_arch` on `platform` with the walkthrough's model
+// (cosmos-predict2.5 also with its model key, base-2b).
+v1::StartRequest ReferenceStartRequest(const std::string& platform,
+                                       const std::string& network_arch);
+
 class PlatformE2eTest : public ::testing::Test {
  protected:
   // Lets a test change the server's flags or environment before it starts.

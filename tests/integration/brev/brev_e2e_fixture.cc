@@ -105,33 +105,26 @@ void BrevE2eTest::TearDown() {
 
 v1::StartRequest BrevE2eTest::StartRequestFor(
     const std::string& network_arch, const std::string& instance) const {
-  v1::StartRequest request;
-  request.set_platform(kPlatform);
-  request.set_network_arch(network_arch);
-  request.set_model_path(network_arch == "cosmos-rl"
-                             ? "hf_model://nvidia/Cosmos-Reason1-7B"
-                             : "hf_model://nvidia/Cosmos-Predict2.5-2B");
-  if (network_arch == "cosmos-predict2.5") request.set_model_key("base-2b");
+  v1::StartRequest request = ReferenceStartRequest(kPlatform, network_arch);
   if (!instance.empty()) request.mutable_brev()->set_instance_id(instance);
   return request;
 }
 
 RunOutput BrevE2eTest::CliStart(const std::string& network_arch,
                                 const std::string& instance) {
-  std::vector<std::string> args = {
-      "start",
-      "--platform",
-      kPlatform,
-      "--network-arch",
-      network_arch,
-      "--model-path",
-      network_arch == "cosmos-rl" ? "hf_model://nvidia/Cosmos-Reason1-7B"
-                                  : "hf_model://nvidia/Cosmos-Predict2.5-2B",
-      "--wait",
-      "--timeout",
-      "180"};
-  if (network_arch == "cosmos-predict2.5") {
-    args.insert(args.end(), {"--model-key", "base-2b"});
+  const v1::StartRequest request = StartRequestFor(network_arch, instance);
+  std::vector<std::string> args = {"start",
+                                   "--platform",
+                                   kPlatform,
+                                   "--network-arch",
+                                   network_arch,
+                                   "--model-path",
+                                   request.model_path(),
+                                   "--wait",
+                                   "--timeout",
+                                   "180"};
+  if (!request.model_key().empty()) {
+    args.insert(args.end(), {"--model-key", request.model_key()});
   }
   if (!instance.empty()) {
     args.insert(args.end(),

@@ -112,12 +112,7 @@ void KubeE2eTest::ExpectRequestsAllowedByRbacDoc() {
 
 v1::StartRequest KubeE2eTest::StartRequestFor(
     const std::string& network_arch, const std::string& service_type) const {
-  v1::StartRequest request;
-  request.set_platform(kPlatform);
-  request.set_network_arch(network_arch);
-  request.set_model_path(network_arch == "cosmos-rl"
-                             ? "hf_model://nvidia/Cosmos-Reason1-7B"
-                             : "hf_model://nvidia/Cosmos-Predict2.5-2B");
+  v1::StartRequest request = ReferenceStartRequest(kPlatform, network_arch);
   if (!service_type.empty()) {
     request.mutable_kubernetes()->set_service_type(service_type);
   }

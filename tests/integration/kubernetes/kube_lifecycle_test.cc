@@ -45,10 +45,9 @@ json Find(const json& items, const std::string& kind, const std::string& name) {
 }
 
 TEST_F(KubeLifecycleTest, BothArchitecturesBehindLoadBalancersThenNothingLeft) {
-  v1::StartRequest predict_request = StartRequestFor("cosmos-predict2.5");
-  predict_request.set_model_key("base-2b");
   const v1::Service rl = calls_.StartReady(StartRequestFor("cosmos-rl"));
-  const v1::Service predict = calls_.StartReady(predict_request);
+  const v1::Service predict =
+      calls_.StartReady(StartRequestFor("cosmos-predict2.5"));
   ASSERT_FALSE(HasFailure()) << server_.Log();
   // The fake's load balancer gives each Service a loopback address.
   for (const v1::Service& service : {rl, predict}) {

@@ -62,14 +62,7 @@ void LeptonE2eTest::TearDown() {
 
 v1::StartRequest LeptonE2eTest::StartRequestFor(
     const std::string& network_arch) const {
-  v1::StartRequest request;
-  request.set_platform(kPlatform);
-  request.set_network_arch(network_arch);
-  request.set_model_path(network_arch == "cosmos-rl"
-                             ? "hf_model://nvidia/Cosmos-Reason1-7B"
-                             : "hf_model://nvidia/Cosmos-Predict2.5-2B");
-  if (network_arch == "cosmos-predict2.5") request.set_model_key("base-2b");
-  return request;
+  return ReferenceStartRequest(kPlatform, network_arch);
 }
 
 std::shared_ptr<fakes::lepton::DeploymentRecord> LeptonE2eTest::DeploymentOf(
